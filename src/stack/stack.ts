@@ -4,6 +4,7 @@
  * elsewhere: it is neither installed nor started, only checked.
  */
 import { StackError } from './errors.ts';
+import { endpointUrl } from './local-urls.ts';
 import type { Endpoint, LocalService } from './service.ts';
 import { localServices } from './services.ts';
 
@@ -24,10 +25,10 @@ function endpointOf(service: LocalService): Endpoint {
 
 export function stackEndpoints(): StackEndpoints {
   return {
-    kafka: endpointOf(localServices.kafka),
-    schemaRegistry: endpointOf(localServices.schemaRegistry),
-    clickhouse: endpointOf(localServices.clickhouse),
-    prometheus: endpointOf(localServices.prometheus),
+    kafka: endpointUrl('kafka'),
+    schemaRegistry: endpointUrl('schemaRegistry'),
+    clickhouse: endpointUrl('clickhouse'),
+    prometheus: endpointUrl('prometheus'),
   };
 }
 

@@ -1,0 +1,87 @@
+/**
+ * `npm test`: everything a change must pass, in one command that also installs what it needs.
+ * Steps: typecheck, lint, unit tests (Node 20 and Node 24), then the integration tests against the
+ * real local stack (installed and started by their global setup when it does not run yet).
+ * Every step runs even when an earlier one failed, so one run shows every problem; the last line
+ * is the total of passed and failed tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ensureNode24 } from './node24.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const reports = path.join(root, '.stack', 'test-reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+interface StepResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+}
+const results: StepResult[] = [];
+
+function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = run.status === 0;
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const vitest = (project: string, report: string, nodeBinary = process.execPath) => [
+  nodeBinary,
+  [
+    path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${path.join(reports, report)}`,
+  ],
+] as const;
+
+step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+step('format', bin('prettier'), ['--check', '.']);
+
+const [node20, unitArgs] = vitest('unit', 'unit-node20.json');
+step(`unit tests (Node ${process.versions.node})`, node20, [...unitArgs]);
+
+let node24: string | undefined;
+try {
+  node24 = ensureNode24();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  results.push({ name: 'install Node 24', ok: false, seconds: 0 });
+}
+if (node24 !== undefined) {
+  const [n24, unit24Args] = vitest('unit', 'unit-node24.json', node24);
+  step('unit tests (Node 24)', n24, [...unit24Args]);
+  step('bereik --help (Node 24)', node24, [path.join(root, 'bin', 'bereik.js'), '--help']);
+}
+
+const [n20, integrationArgs] = vitest('integration', 'integration.json');
+step('integration tests (real stack)', n20, [...integrationArgs]);
+
+let passed = 0;
+let failed = 0;
+for (const report of ['unit-node20.json', 'unit-node24.json', 'integration.json']) {
+  const file = path.join(reports, report);
+  if (!existsSync(file)) continue;
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+  passed += json.numPassedTests;
+  failed += json.numFailedTests;
+}
+const failedSteps = results.filter((r) => !r.ok);
+
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.seconds.toFixed(1)} s`);
+// A failed step with no failed test (typecheck, lint, a crashed runner) still fails the run.
+if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failedSteps.length === 0 && failed === 0 ? 0 : 1);

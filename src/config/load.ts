@@ -1,0 +1,125 @@
+/**
+ * Loads bereik's configuration once, at start: the YAML file (validated by schema.ts), the
+ * service endpoints and the secrets from the environment. Anything wrong stops the start with a
+ * ConfigError that names the field and the fix. The result is deeply frozen.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { repoRoot } from '../stack/paths.ts';
+import { endpointUrl } from '../stack/local-urls.ts';
+import { configSchema, type ConfigFile } from './schema.ts';
+
+/** The example configuration in the repository, used when neither --config nor BEREIK_CONFIG is given. */
+export const defaultConfigPath = path.join(repoRoot, 'deploy', 'config', 'bereik.yaml');
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface Endpoints {
+  /** KAFKA_BROKERS, comma separated. */
+  kafkaBrokers: readonly string[];
+  /** SCHEMA_REGISTRY_URL: a Confluent-compatible API (Confluent Schema Registry, Apicurio's /apis/ccompat/v7). */
+  schemaRegistryUrl: string;
+  /** CLICKHOUSE_URL, e.g. http://127.0.0.1:8123. */
+  clickhouseUrl: string;
+  clickhouseUser: string | undefined;
+  clickhousePassword: string | undefined;
+}
+
+export interface Secrets {
+  /** BEREIK_HMAC_KEY: the key that pseudonymises caller numbers. Never in the repository. */
+  hmacKey: string;
+}
+
+export interface Config extends ConfigFile {
+  readonly sourcePath: string;
+  readonly endpoints: Endpoints;
+}
+
+/** Reads, validates and freezes the configuration file and the endpoints from the environment. */
+export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaultConfigPath): Config {
+  const text = readConfigText(file);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return deepFreeze({ ...parseConfig(raw, file), sourcePath: file, endpoints: endpointsFromEnv() });
+}
+
+/** Validates an already parsed configuration object; `source` names it in error messages. */
+export function parseConfig(raw: unknown, source = 'configuration'): ConfigFile {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(source, result.error));
+  return result.data;
+}
+
+function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the configuration file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
+        `pass --config <file> or set BEREIK_CONFIG (an example is ${path.relative(process.cwd(), defaultConfigPath)})`,
+    );
+  }
+}
+
+function describeIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const where = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    return `  ${where}: ${fixFor(issue)}`;
+  });
+  return `invalid configuration in ${source}:\n${lines.join('\n')}\nsee docs/configuration.md for every setting`;
+}
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}: remove them or fix the spelling`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is missing: add it (${issue.expected})`;
+  return issue.message;
+}
+
+/** The HMAC key, required by commands that read caller numbers. */
+export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
+  const hmacKey = env['BEREIK_HMAC_KEY'];
+  if (hmacKey === undefined || hmacKey.length < 32) {
+    throw new ConfigError(
+      'BEREIK_HMAC_KEY is ' +
+        (hmacKey === undefined ? 'not set' : `only ${hmacKey.length} characters`) +
+        ': set it to a secret of at least 32 characters (for example `openssl rand -hex 32`); ' +
+        'caller numbers are pseudonymised with it, so keep it stable and out of the repository',
+    );
+  }
+  return { hmacKey };
+}
+
+function endpointsFromEnv(): Endpoints {
+  const stack = { kafka: endpointUrl('kafka'), schemaRegistry: endpointUrl('schemaRegistry'), clickhouse: endpointUrl('clickhouse') };
+  const brokers = stack.kafka.url.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS is empty: set it to host:port[,host:port...]');
+  for (const [name, url] of [
+    ['SCHEMA_REGISTRY_URL', stack.schemaRegistry.url],
+    ['CLICKHOUSE_URL', stack.clickhouse.url],
+  ] as const) {
+    if (!URL.canParse(url)) throw new ConfigError(`${name}=${url} is not a URL: set it like http://host:port`);
+  }
+  return {
+    kafkaBrokers: brokers,
+    schemaRegistryUrl: stack.schemaRegistry.url,
+    clickhouseUrl: stack.clickhouse.url,
+    clickhouseUser: process.env['CLICKHOUSE_USER'],
+    clickhousePassword: process.env['CLICKHOUSE_PASSWORD'],
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,147 @@
+/**
+ * Tracks every open call, decides by event time when a call is final, and emits its facts.
+ *
+ * In: validated call events (with the pipeline's `Ref` for each) and watermark steps.
+ * Out: facts of finalised calls, corrections of calls finalised earlier, rejected events, and
+ * the refs of every event whose effect is now in emitted facts (so their offsets may be committed
+ * once the sink acknowledged).
+ *
+ * A call is final when the watermark passes its CALL_ENDED plus the allowed lateness, or its last
+ * event plus the call timeout when it never ends. A finalised call is kept for `correctionMs`
+ * more, so a late event recomputes its facts as a correction with a higher version; after that
+ * the call is released, and a late event for it goes out as `orphan` for the pipeline to resolve
+ * against the stored history. Memory is bounded by the calls of the last lateness + correction
+ * window.
+ */
+import type { CallStateEvent, CallFacts, RejectedEvent, TrackingContext } from './call-state.ts';
+import { CallState } from './call-state.ts';
+import { DeadlineQueue } from '../shared/deadline-queue.ts';
+
+export interface CallTrackerOptions {
+  /** Events up to this much behind the watermark still count before the call is finalised. */
+  readonly allowedLatenessMs: number;
+  /** A call with no CALL_ENDED is closed this long after its last event. */
+  readonly callTimeoutMs: number;
+  /** How long a finalised call is kept for in-memory corrections. */
+  readonly correctionMs: number;
+}
+
+export interface TrackerOutput<Ref> {
+  /** Facts of calls final now (first time, `correction` false) or recomputed after a late event. */
+  readonly finalized: (CallFacts<Ref> & { readonly correction: boolean })[];
+  /** Events rejected while applying (conflicts); facts-time rejections are inside `finalized`. */
+  readonly rejected: RejectedEvent<Ref>[];
+  /** Events for calls released from memory, too old to start a new call: resolve against history. */
+  readonly orphans: { event: CallStateEvent; ref: Ref }[];
+  /** Events whose effect is complete (in `finalized` facts, duplicates, rejections). */
+  readonly done: Ref[];
+  readonly duplicates: number;
+}
+
+interface Entry<Ref> {
+  state: CallState<Ref>;
+  finalizedVersion: number | undefined;
+}
+
+export class CallTracker<Ref> {
+  readonly #calls = new Map<string, Entry<Ref>>();
+  readonly #finalizeAt = new DeadlineQueue();
+  readonly #releaseAt = new DeadlineQueue();
+  #watermark = Number.NEGATIVE_INFINITY;
+  readonly #options: CallTrackerOptions;
+  readonly #context: TrackingContext;
+
+  constructor(context: TrackingContext, options: CallTrackerOptions) {
+    this.#context = context;
+    this.#options = options;
+  }
+
+  /** Calls not yet final. */
+  get openCalls(): number {
+    return this.#finalizeAt.size;
+  }
+
+  /** Calls in memory: open plus finalised ones kept for corrections. */
+  get callsInMemory(): number {
+    return this.#calls.size;
+  }
+
+  get watermark(): number {
+    return this.#watermark;
+  }
+
+  /** A fresh, empty output to collect into. */
+  static output<Ref>(): TrackerOutput<Ref> {
+    return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0 };
+  }
+
+  /** Applies one event; results are appended to `out`. */
+  apply(event: CallStateEvent, ref: Ref, out: TrackerOutput<Ref>): void {
+    let entry = this.#calls.get(event.callId);
+    const created = entry === undefined;
+    if (entry === undefined) {
+      // A call we do not hold, whose event is older than anything we could still hold: it was
+      // finalised and released before (or before a restart), so it must not start a fresh call.
+      if (event.occurredAt <= this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs) {
+        out.orphans.push({ event, ref });
+        return;
+      }
+      entry = { state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt), finalizedVersion: undefined };
+      this.#calls.set(event.callId, entry);
+    }
+    const result = entry.state.apply(event, ref);
+    if (result.kind === 'duplicate') {
+      (out as { duplicates: number }).duplicates++;
+      out.done.push(ref);
+      return;
+    }
+    if (result.kind === 'rejected') {
+      out.rejected.push(result);
+      out.done.push(ref);
+      if (created) this.#calls.delete(event.callId);
+      return;
+    }
+    if (entry.finalizedVersion !== undefined) {
+      // A late event for a call already final: recompute now, as a correction.
+      this.#emit(entry, out, true);
+      return;
+    }
+    this.#finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
+  }
+
+  /** Moves the watermark forward (it never goes back) and finalises and releases what is due. */
+  advance(watermark: number, out: TrackerOutput<Ref>): void {
+    if (watermark > this.#watermark) this.#watermark = watermark;
+    for (const callId of this.#finalizeAt.popDue(this.#watermark)) {
+      const entry = this.#calls.get(callId);
+      if (entry !== undefined) this.#emit(entry, out, false);
+    }
+    for (const callId of this.#releaseAt.popDue(this.#watermark)) this.#calls.delete(callId);
+  }
+
+  /** Finalises every open call now, whatever the watermark (end of a bounded input, shutdown drain). */
+  flushAll(out: TrackerOutput<Ref>): void {
+    for (const callId of this.#finalizeAt.popDue(Number.POSITIVE_INFINITY)) {
+      const entry = this.#calls.get(callId);
+      if (entry !== undefined) this.#emit(entry, out, false);
+    }
+  }
+
+  #finalizeDeadline(state: CallState<Ref>): number {
+    return state.ended !== undefined
+      ? state.ended.event.occurredAt + this.#options.allowedLatenessMs
+      : state.lastEventAt + this.#options.callTimeoutMs;
+  }
+
+  #emit(entry: Entry<Ref>, out: TrackerOutput<Ref>, correction: boolean): void {
+    const state = entry.state;
+    const facts = state.computeFacts(this.#context, state.lastEventAt + this.#options.callTimeoutMs);
+    state.discard(facts.rejected);
+    entry.finalizedVersion = facts.call.version;
+    out.finalized.push({ ...facts, correction });
+    out.done.push(...state.refs);
+    state.refs.length = 0;
+    this.#finalizeAt.delete(state.callId);
+    this.#releaseAt.set(state.callId, this.#finalizeDeadline(state) + this.#options.correctionMs);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What the call tracker emits when a call is final: one LegFact per leg and one CallFact per call,
+ * already classified against DOMAIN.md (out of hours / short abandon / offered, service level,
+ * transfers). These rows are what ClickHouse stores and every rollup is derived from.
+ */
+
+/** How a leg left its queue. A leg without an outcome event counts as abandoned (see `outcomeSource`). */
+export type LegOutcome = 'answered' | 'abandoned' | 'timed_out';
+
+/**
+ * Where the outcome comes from: the leg's own event, the call's CALL_ENDED (the caller hung up
+ * while the leg was open), or the call timeout (the call never ended).
+ */
+export type OutcomeSource = 'event' | 'call_ended' | 'call_timeout';
+
+/** DOMAIN.md's first split of a leg: only offered legs enter reachability and service level. */
+export type LegCategory = 'out_of_hours' | 'short_abandoned' | 'offered';
+
+export interface LegFact {
+  readonly legId: string;
+  readonly callId: string;
+  readonly gemeente: string;
+  readonly queue: string;
+  /** When the leg entered the queue; the leg's window. */
+  readonly enteredAt: number;
+  readonly outcome: LegOutcome;
+  readonly outcomeSource: OutcomeSource;
+  readonly outcomeAt: number;
+  /** Milliseconds from entering the queue to the outcome. */
+  readonly waitMs: number;
+  readonly category: LegCategory;
+  /** Offered, answered, and waited at most the norm's service-level time. */
+  readonly withinServiceLevel: boolean;
+  /** The answered leg an agent transferred this one from; null for a first leg. */
+  readonly transferredFromLegId: string | null;
+  /** This leg was answered and an agent transferred the call on to another queue. */
+  readonly transferredOut: boolean;
+  readonly agentId: string | null;
+  /** The norm the classification used. */
+  readonly normId: string;
+  /** Grows with every event the call's facts were computed from; a correction has a higher version. */
+  readonly version: number;
+}
+
+export interface CallFact {
+  readonly callId: string;
+  readonly gemeente: string;
+  /** CALL_STARTED's time; null when that event never arrived. */
+  readonly startedAt: number | null;
+  readonly endedAt: number;
+  readonly endSource: 'call_ended' | 'call_timeout';
+  /** The caller's pseudonym; null when the number was withheld or CALL_STARTED is missing. */
+  readonly callerKey: string | null;
+  readonly dialledNumber: string | null;
+  readonly legs: number;
+  readonly offeredLegs: number;
+  /** When the call's first offered leg entered its queue: the call's end-to-end window. */
+  readonly firstOfferedAt: number | null;
+  /** Whether the call's last offered leg was answered; null without offered legs. */
+  readonly lastOfferedAnswered: boolean | null;
+  readonly version: number;
+}
