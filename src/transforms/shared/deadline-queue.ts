@@ -19,6 +19,10 @@ export class DeadlineQueue {
     this.#push(deadline, key);
   }
 
+  has(key: string): boolean {
+    return this.#current.has(key);
+  }
+
   delete(key: string): void {
     this.#current.delete(key);
   }

@@ -27,8 +27,11 @@ export interface CallTrackerOptions {
 }
 
 export interface TrackerOutput<Ref> {
-  /** Facts of calls final now (first time, `correction` false) or recomputed after a late event. */
-  readonly finalized: (CallFacts<Ref> & { readonly correction: boolean })[];
+  /**
+   * Facts of calls final now, or recomputed after a late event; a recomputation carries the facts
+   * it replaces in `previous`, so sinks can retract what they counted before.
+   */
+  readonly finalized: FinalizedCall<Ref>[];
   /** Events rejected while applying (conflicts); facts-time rejections are inside `finalized`. */
   readonly rejected: RejectedEvent<Ref>[];
   /** Events for calls released from memory, too old to start a new call: resolve against history. */
@@ -38,9 +41,15 @@ export interface TrackerOutput<Ref> {
   readonly duplicates: number;
 }
 
+export interface FinalizedCall<Ref> extends CallFacts<Ref> {
+  /** The facts emitted before for this call; undefined the first time. */
+  readonly previous: CallFacts<Ref> | undefined;
+}
+
 interface Entry<Ref> {
   state: CallState<Ref>;
-  finalizedVersion: number | undefined;
+  /** The facts last emitted; undefined while the call is open. */
+  emitted: CallFacts<Ref> | undefined;
 }
 
 export class CallTracker<Ref> {
@@ -86,7 +95,7 @@ export class CallTracker<Ref> {
         out.orphans.push({ event, ref });
         return;
       }
-      entry = { state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt), finalizedVersion: undefined };
+      entry = { state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt), emitted: undefined };
       this.#calls.set(event.callId, entry);
     }
     const result = entry.state.apply(event, ref);
@@ -101,9 +110,9 @@ export class CallTracker<Ref> {
       if (created) this.#calls.delete(event.callId);
       return;
     }
-    if (entry.finalizedVersion !== undefined) {
+    if (entry.emitted !== undefined) {
       // A late event for a call already final: recompute now, as a correction.
-      this.#emit(entry, out, true);
+      this.#emit(entry, out);
       return;
     }
     this.#finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
@@ -114,7 +123,7 @@ export class CallTracker<Ref> {
     if (watermark > this.#watermark) this.#watermark = watermark;
     for (const callId of this.#finalizeAt.popDue(this.#watermark)) {
       const entry = this.#calls.get(callId);
-      if (entry !== undefined) this.#emit(entry, out, false);
+      if (entry !== undefined) this.#emit(entry, out);
     }
     for (const callId of this.#releaseAt.popDue(this.#watermark)) this.#calls.delete(callId);
   }
@@ -123,7 +132,7 @@ export class CallTracker<Ref> {
   flushAll(out: TrackerOutput<Ref>): void {
     for (const callId of this.#finalizeAt.popDue(Number.POSITIVE_INFINITY)) {
       const entry = this.#calls.get(callId);
-      if (entry !== undefined) this.#emit(entry, out, false);
+      if (entry !== undefined) this.#emit(entry, out);
     }
   }
 
@@ -133,12 +142,12 @@ export class CallTracker<Ref> {
       : state.lastEventAt + this.#options.callTimeoutMs;
   }
 
-  #emit(entry: Entry<Ref>, out: TrackerOutput<Ref>, correction: boolean): void {
+  #emit(entry: Entry<Ref>, out: TrackerOutput<Ref>): void {
     const state = entry.state;
     const facts = state.computeFacts(this.#context, state.lastEventAt + this.#options.callTimeoutMs);
     state.discard(facts.rejected);
-    entry.finalizedVersion = facts.call.version;
-    out.finalized.push({ ...facts, correction });
+    out.finalized.push({ ...facts, previous: entry.emitted });
+    entry.emitted = { call: facts.call, legs: facts.legs, rejected: [] };
     out.done.push(...state.refs);
     state.refs.length = 0;
     this.#finalizeAt.delete(state.callId);

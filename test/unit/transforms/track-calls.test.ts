@@ -58,7 +58,7 @@ describe('track-calls: the example call of SWITCH.md', () => {
     const { tracker, out } = run(events);
     tracker.flushAll(out);
     const [facts] = out.finalized;
-    expect(facts?.correction).toBe(false);
+    expect(facts?.previous).toBeUndefined();
     expect(facts?.legs).toEqual([
       {
         legId: 'l1',
@@ -227,11 +227,11 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     const withoutAnswer = events.filter((e) => e.eventId !== 'e3');
     const { tracker, out } = run(withoutAnswer);
     tracker.advance(at('2026-11-23T10:30:00+01:00'), out);
-    expect(out.finalized.map((f) => [f.correction, f.call.version, f.legs[0]?.outcome])).toEqual([[false, 5, 'abandoned']]);
+    expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome])).toEqual([[false, 5, 'abandoned']]);
     const answer = events.find((e) => e.eventId === 'e3');
     if (answer === undefined) throw new Error('fixture lacks e3');
     run([answer], tracker, out);
-    expect(out.finalized.map((f) => [f.correction, f.call.version, f.legs[0]?.outcome, f.legs[0]?.transferredOut])).toEqual([
+    expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome, f.legs[0]?.transferredOut])).toEqual([
       [false, 5, 'abandoned', false],
       [true, 6, 'answered', true],
     ]);

@@ -1,0 +1,87 @@
+/**
+ * Repeat callers: a call is a repeat when the same caller (by pseudonym) started another call to
+ * the same gemeente in the 168 hours before it (a call exactly 168 h earlier counts). Calls arrive
+ * out of order, so an early call arriving late can turn later calls into repeats: those are
+ * emitted again as corrections. A call's repeat flag only ever goes from false to true, so the
+ * fact's version (1 = first call, 2 = repeat) never goes back on a replay.
+ * Withheld numbers are left out of the repeat rate (repeat = null).
+ */
+import type { CallStarted } from '../../events/call-event.ts';
+import { DeadlineQueue } from '../shared/deadline-queue.ts';
+
+export const REPEAT_WINDOW_MS = 168 * 3600 * 1000;
+
+export interface CallStartFact {
+  readonly callId: string;
+  readonly gemeente: string;
+  readonly startedAt: number;
+  readonly callerKey: string | null;
+  /** Null for a withheld number: such calls are in neither count of the repeat rate. */
+  readonly repeat: boolean | null;
+  readonly version: number;
+}
+
+export interface RepeatOutput {
+  readonly facts: { fact: CallStartFact; previous: CallStartFact | undefined }[];
+}
+
+interface Start {
+  readonly fact: CallStartFact;
+}
+
+export class RepeatCallerTracker {
+  /** `gemeente|callerKey` -> that caller's starts, sorted by time. */
+  readonly #history = new Map<string, Start[]>();
+  readonly #releaseAt = new DeadlineQueue();
+  #watermark = Number.NEGATIVE_INFINITY;
+  readonly #horizonMs: number;
+
+  /** @param horizonMs how long past the repeat window a start is kept (lateness + correction window). */
+  constructor(horizonMs: number) {
+    this.#horizonMs = horizonMs;
+  }
+
+  static output(): RepeatOutput {
+    return { facts: [] };
+  }
+
+  get callersInMemory(): number {
+    return this.#history.size;
+  }
+
+  /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
+  apply(event: CallStarted, out: RepeatOutput): void {
+    const base = { callId: event.callId, gemeente: event.gemeente, startedAt: event.occurredAt, callerKey: event.callerKey };
+    if (event.callerKey === null) {
+      out.facts.push({ fact: { ...base, repeat: null, version: 1 }, previous: undefined });
+      return;
+    }
+    const key = `${event.gemeente}|${event.callerKey}`;
+    const starts = this.#history.get(key) ?? [];
+    if (starts.length === 0) this.#history.set(key, starts);
+    let index = starts.length;
+    while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > event.occurredAt) index--;
+    const before = starts[index - 1];
+    const repeat = before !== undefined && event.occurredAt - before.fact.startedAt <= REPEAT_WINDOW_MS;
+    const fact: CallStartFact = { ...base, repeat, version: repeat ? 2 : 1 };
+    starts.splice(index, 0, { fact });
+    out.facts.push({ fact, previous: undefined });
+    // Later calls of this caller within the window are repeats now, if they were not already.
+    for (let i = index + 1; i < starts.length; i++) {
+      const later = starts[i];
+      if (later === undefined || later.fact.startedAt - event.occurredAt > REPEAT_WINDOW_MS) break;
+      if (later.fact.repeat === false) {
+        const corrected: CallStartFact = { ...later.fact, repeat: true, version: 2 };
+        starts[i] = { fact: corrected };
+        out.facts.push({ fact: corrected, previous: later.fact });
+      }
+    }
+    const newest = starts.at(-1)?.fact.startedAt ?? event.occurredAt;
+    this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
+  }
+
+  advance(watermark: number): void {
+    if (watermark > this.#watermark) this.#watermark = watermark;
+    for (const key of this.#releaseAt.popDue(this.#watermark)) this.#history.delete(key);
+  }
+}

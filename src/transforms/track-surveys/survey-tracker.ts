@@ -1,0 +1,57 @@
+/**
+ * Satisfaction answers: each SURVEY_ANSWERED is a fact of its own, keyed by its eventId. The
+ * tracker only drops redeliveries (remembering ids for the lateness and correction window) and
+ * hands events older than that back as orphans, to be checked against the stored history.
+ */
+import type { SurveyAnswered } from '../../events/call-event.ts';
+import { DeadlineQueue } from '../shared/deadline-queue.ts';
+
+export interface SurveyFact {
+  readonly eventId: string;
+  readonly callId: string;
+  readonly gemeente: string;
+  readonly answeredAt: number;
+  readonly score: 1 | 2 | 3 | 4 | 5;
+}
+
+export interface SurveyOutput<Ref> {
+  readonly facts: SurveyFact[];
+  readonly orphans: { event: SurveyAnswered; ref: Ref }[];
+  readonly done: Ref[];
+  duplicates: number;
+}
+
+export class SurveyTracker<Ref> {
+  readonly #seen = new DeadlineQueue();
+  #watermark = Number.NEGATIVE_INFINITY;
+  readonly #horizonMs: number;
+
+  /** @param horizonMs how long after the watermark passes an answer its id is remembered (lateness + correction window). */
+  constructor(horizonMs: number) {
+    this.#horizonMs = horizonMs;
+  }
+
+  static output<Ref>(): SurveyOutput<Ref> {
+    return { facts: [], orphans: [], done: [], duplicates: 0 };
+  }
+
+  apply(event: SurveyAnswered, ref: Ref, out: SurveyOutput<Ref>): void {
+    if (this.#seen.has(event.eventId)) {
+      out.duplicates++;
+      out.done.push(ref);
+      return;
+    }
+    if (event.occurredAt <= this.#watermark - this.#horizonMs) {
+      out.orphans.push({ event, ref });
+      return;
+    }
+    this.#seen.set(event.eventId, event.occurredAt + this.#horizonMs);
+    out.facts.push({ eventId: event.eventId, callId: event.callId, gemeente: event.gemeente, answeredAt: event.occurredAt, score: event.score });
+    out.done.push(ref);
+  }
+
+  advance(watermark: number): void {
+    if (watermark > this.#watermark) this.#watermark = watermark;
+    this.#seen.popDue(this.#watermark);
+  }
+}

@@ -1,0 +1,111 @@
+/** Terugbelverzoeken: facts, due moments and on-time judgement by hand-worked dates (DOMAIN.md). */
+import { describe, expect, it } from 'vitest';
+import { WorkCalendar } from '../../../src/domain/werkdag.ts';
+import type { CallbackCompleted, CallbackRequested } from '../../../src/events/call-event.ts';
+import { CallbackTracker } from '../../../src/transforms/track-callbacks/callback-tracker.ts';
+
+const plainCalendar = new WorkCalendar();
+/** A gemeente that closes the Friday after Hemelvaart 2026. */
+const bridgeDayCalendar = new WorkCalendar(['2026-05-15']);
+const tracker = (calendar = plainCalendar) =>
+  new CallbackTracker<string>(() => calendar, { allowedLatenessMs: 300_000, correctionMs: 3_600_000 });
+const requested = (eventId: string, callbackId: string, iso: string): CallbackRequested => ({
+  type: 'CALLBACK_REQUESTED',
+  eventId,
+  callbackId,
+  occurredAt: Date.parse(iso),
+  gemeente: 'GM0307',
+  queue: 'belastingen',
+  callId: 'c1',
+});
+const completed = (eventId: string, callbackId: string, iso: string): CallbackCompleted => ({
+  type: 'CALLBACK_COMPLETED',
+  eventId,
+  callbackId,
+  occurredAt: Date.parse(iso),
+  gemeente: 'GM0307',
+  outcome: 'REACHED',
+});
+
+describe('track-callbacks', () => {
+  it('a request on Monday 10:04 is due at the end of Wednesday; completion on Tuesday is on time', () => {
+    const t = tracker();
+    const out = CallbackTracker.output<string>();
+    t.apply(requested('r', 'cb1', '2026-11-23T10:04:10+01:00'), 'r', out);
+    t.apply(completed('c', 'cb1', '2026-11-24T11:20:00+01:00'), 'c', out);
+    expect(out.facts.map((f) => f.fact)).toEqual([
+      {
+        callbackId: 'cb1',
+        gemeente: 'GM0307',
+        queue: 'belastingen',
+        callId: 'c1',
+        requestedAt: Date.parse('2026-11-23T09:04:10Z'),
+        dueAt: Date.parse('2026-11-25T23:00:00Z'),
+        completedAt: null,
+        outcome: null,
+        onTime: null,
+        version: 1,
+      },
+      {
+        callbackId: 'cb1',
+        gemeente: 'GM0307',
+        queue: 'belastingen',
+        callId: 'c1',
+        requestedAt: Date.parse('2026-11-23T09:04:10Z'),
+        dueAt: Date.parse('2026-11-25T23:00:00Z'),
+        completedAt: Date.parse('2026-11-24T10:20:00Z'),
+        outcome: 'REACHED',
+        onTime: true,
+        version: 3,
+      },
+    ]);
+  });
+
+  it('a request the Wednesday before Hemelvaart is due at the end of the following Monday; Tuesday is late', () => {
+    const t = tracker();
+    const out = CallbackTracker.output<string>();
+    t.apply(completed('c', 'cb2', '2026-05-19T09:00:00+02:00'), 'c', out);
+    t.apply(requested('r', 'cb2', '2026-05-13T16:00:00+02:00'), 'r', out);
+    expect(out.facts.map((f) => [f.fact.version, f.fact.dueAt, f.fact.onTime])).toEqual([
+      [2, null, null],
+      [3, Date.parse('2026-05-18T22:00:00Z'), false],
+    ]);
+  });
+
+  it('with the Friday after Hemelvaart a closing day, the same request is due at the end of Tuesday', () => {
+    const t = tracker(bridgeDayCalendar);
+    const out = CallbackTracker.output<string>();
+    t.apply(requested('r', 'cb2', '2026-05-13T16:00:00+02:00'), 'r', out);
+    t.apply(completed('c', 'cb2', '2026-05-19T09:00:00+02:00'), 'c', out);
+    expect(out.facts.map((f) => [f.fact.dueAt, f.fact.onTime])).toEqual([
+      [Date.parse('2026-05-19T22:00:00Z'), null],
+      [Date.parse('2026-05-19T22:00:00Z'), true],
+    ]);
+  });
+
+  it('counts open and overdue callbacks at an instant, and ignores a redelivered request', () => {
+    const t = tracker();
+    const out = CallbackTracker.output<string>();
+    t.apply(requested('r1', 'cb1', '2026-11-20T10:00:00+01:00'), 'r1', out);
+    t.apply(requested('r1', 'cb1', '2026-11-20T10:00:00+01:00'), 'r1-again', out);
+    t.apply(requested('r2', 'cb2', '2026-11-23T10:00:00+01:00'), 'r2', out);
+    expect(out.duplicates).toBe(1);
+    // Friday's request is due at the end of Tuesday 24 November; Monday's at the end of Wednesday.
+    expect(t.openAndOverdue(Date.parse('2026-11-24T22:59:59Z'))).toEqual(new Map([['GM0307|belastingen', { open: 2, overdue: 0 }]]));
+    expect(t.openAndOverdue(Date.parse('2026-11-24T23:00:00Z'))).toEqual(new Map([['GM0307|belastingen', { open: 2, overdue: 1 }]]));
+  });
+
+  it('rejects a second completion and a completion before the request', () => {
+    const t = tracker();
+    const out = CallbackTracker.output<string>();
+    t.apply(requested('r', 'cb1', '2026-11-23T10:00:00+01:00'), 'r', out);
+    t.apply(completed('c0', 'cb1', '2026-11-23T09:00:00+01:00'), 'c0', out);
+    t.apply(completed('c1', 'cb1', '2026-11-23T11:00:00+01:00'), 'c1', out);
+    t.apply(completed('c2', 'cb1', '2026-11-23T12:00:00+01:00'), 'c2', out);
+    expect(out.rejected.map((r) => [r.ref, r.reason])).toEqual([
+      ['c0', 'contradicts-call-state'],
+      ['c2', 'contradicts-call-state'],
+    ]);
+    expect(out.facts.at(-1)?.fact.completedAt).toBe(Date.parse('2026-11-23T10:00:00Z'));
+  });
+});

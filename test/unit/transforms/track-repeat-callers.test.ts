@@ -1,0 +1,45 @@
+/** Repeat callers within 168 h, whatever order the calls arrive in. */
+import { describe, expect, it } from 'vitest';
+import type { CallStarted } from '../../../src/events/call-event.ts';
+import { RepeatCallerTracker } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
+
+const start = (callId: string, iso: string, callerKey: string | null = 'k1', gemeente = 'GM0307'): CallStarted => ({
+  type: 'CALL_STARTED',
+  eventId: `e-${callId}`,
+  callId,
+  occurredAt: Date.parse(iso),
+  gemeente,
+  callerKey,
+  dialledNumber: '14033',
+});
+
+describe('track-repeat-callers', () => {
+  it('marks a call a repeat when the same caller called the same gemeente at most 168 h before', () => {
+    const t = new RepeatCallerTracker(3_900_000);
+    const out = RepeatCallerTracker.output();
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.apply(start('b', '2026-11-23T10:00:00Z'), out); // exactly 168 h later
+    t.apply(start('c', '2026-11-30T10:00:00.001Z'), out); // 168 h + 1 ms after b
+    t.apply(start('d', '2026-11-30T11:00:00Z', 'k1', 'GM0034'), out); // another gemeente
+    t.apply(start('e', '2026-11-30T12:00:00Z', null), out); // withheld
+    expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat, f.fact.version])).toEqual([
+      ['a', false, 1],
+      ['b', true, 2],
+      ['c', false, 1],
+      ['d', false, 1],
+      ['e', null, 1],
+    ]);
+  });
+
+  it('turns later calls into repeats when an earlier call arrives late', () => {
+    const t = new RepeatCallerTracker(3_900_000);
+    const out = RepeatCallerTracker.output();
+    t.apply(start('late', '2026-11-20T10:00:00Z'), out);
+    t.apply(start('early', '2026-11-19T10:00:00Z'), out);
+    expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat, f.previous?.repeat])).toEqual([
+      ['late', false, undefined],
+      ['early', false, undefined],
+      ['late', true, false],
+    ]);
+  });
+});
