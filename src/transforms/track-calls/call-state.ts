@@ -55,8 +55,6 @@ export class CallState<Ref> {
   readonly eventIds = new Set<string>();
   /** Every event applied, in arrival order: released together when the call is done. */
   readonly refs: Ref[] = [];
-  /** Events applied but later found to contradict the call, and taken out again. */
-  #discarded = 0;
 
   constructor(callId: string, gemeente: string, firstEventAt: number) {
     this.callId = callId;
@@ -128,7 +126,6 @@ export class CallState<Ref> {
         const leg = this.legs.get(event.legId);
         if (leg !== undefined) delete leg.ended;
       }
-      this.#discarded++;
     }
   }
 
@@ -173,7 +170,9 @@ export class CallState<Ref> {
     const transferredFrom = new Set<string>();
     for (const { entered } of valid) if (entered.transferredFromLegId !== null) transferredFrom.add(entered.transferredFromLegId);
 
-    const version = this.eventIds.size - this.#discarded - rejected.length;
+    // Every event the facts know of, rejected ones included: a replay that sees only part of a call
+    // yields a lower version than the complete call, so the stored, fully informed facts win.
+    const version = this.eventIds.size;
     const legs: LegFact[] = valid.map(({ entered, ended }) => {
       const outcome: LegOutcome = ended === undefined ? 'abandoned' : outcomeOf[ended.type];
       const outcomeSource: OutcomeSource = ended !== undefined ? 'event' : endSource;

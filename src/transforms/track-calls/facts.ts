@@ -38,7 +38,7 @@ export interface LegFact {
   readonly agentId: string | null;
   /** The norm the classification used. */
   readonly normId: string;
-  /** Grows with every event the call's facts were computed from; a correction has a higher version. */
+  /** The number of distinct events the call's facts were computed from: a correction, knowing more, has a higher version. */
   readonly version: number;
 }
 

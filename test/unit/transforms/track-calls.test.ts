@@ -259,7 +259,7 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     tracker.flushAll(out);
     expect(out.rejected.map((r) => [r.ref, r.reason])).toEqual([['x1', 'contradicts-call-state']]);
     expect(out.finalized[0]?.rejected.map((r) => [r.ref, r.reason])).toEqual([['x2', 'contradicts-call-state']]);
-    expect(out.finalized[0]?.call.version).toBe(6);
+    expect(out.finalized[0]?.call.version).toBe(7);
     expect([...out.done].sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'x1', 'x2']);
   });
 });

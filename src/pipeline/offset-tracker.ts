@@ -1,0 +1,54 @@
+/**
+ * Which offset of a partition may be committed. Every message received is pending until the
+ * sink has acknowledged everything it produced (facts, dead letters) or it needed nothing
+ * written; the committable offset is the first still-pending one, so a crash replays exactly the
+ * messages whose effect is not safely stored yet (and, for open calls, the events their state
+ * is rebuilt from). Offsets are plain numbers: exact up to 2^53, far beyond any partition.
+ */
+export class OffsetTracker {
+  /** Per partition: offsets received in order, with a done flag, from the oldest pending one on. */
+  readonly #partitions = new Map<number, { offsets: number[]; done: Set<number>; next: number | undefined }>();
+
+  /** Registers a received message; offsets of a partition arrive in increasing order. */
+  received(partition: number, offset: number): void {
+    let p = this.#partitions.get(partition);
+    if (p === undefined) {
+      p = { offsets: [], done: new Set(), next: undefined };
+      this.#partitions.set(partition, p);
+    }
+    p.offsets.push(offset);
+  }
+
+  /** Marks a message's effect as safely stored. */
+  acknowledged(partition: number, offset: number): void {
+    const p = this.#partitions.get(partition);
+    if (p === undefined) return;
+    p.done.add(offset);
+    let i = 0;
+    while (i < p.offsets.length) {
+      const head = p.offsets[i];
+      if (head === undefined || !p.done.has(head)) break;
+      p.done.delete(head);
+      p.next = head + 1;
+      i++;
+    }
+    if (i > 0) p.offsets.splice(0, i);
+  }
+
+  /** The offsets to commit now: the next offset to read, per partition that has acknowledged messages. */
+  committable(): Map<number, number> {
+    const result = new Map<number, number>();
+    for (const [partition, p] of this.#partitions) if (p.next !== undefined) result.set(partition, p.next);
+    return result;
+  }
+
+  /** Messages received but not yet acknowledged, per partition. */
+  pending(): Map<number, number> {
+    return new Map([...this.#partitions].map(([partition, p]) => [partition, p.offsets.length]));
+  }
+
+  /** Forgets a partition (revoked in a rebalance: its new owner replays from the committed offset). */
+  revoke(partition: number): void {
+    this.#partitions.delete(partition);
+  }
+}
