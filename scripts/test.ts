@@ -32,18 +32,19 @@ function step(name: string, command: string, args: string[], env: NodeJS.Process
 }
 
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
-const vitest = (project: string, report: string, nodeBinary = process.execPath) => [
-  nodeBinary,
+const vitest = (project: string, report: string, nodeBinary = process.execPath) =>
   [
-    path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
-    'run',
-    '--project',
-    project,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${path.join(reports, report)}`,
-  ],
-] as const;
+    nodeBinary,
+    [
+      path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${path.join(reports, report)}`,
+    ],
+  ] as const;
 
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
@@ -80,7 +81,8 @@ for (const report of ['unit-node20.json', 'unit-node24.json', 'integration.json'
 const failedSteps = results.filter((r) => !r.ok);
 
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.seconds.toFixed(1)} s`);
+for (const r of results)
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.seconds.toFixed(1)} s`);
 // A failed step with no failed test (typecheck, lint, a crashed runner) still fails the run.
 if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
 console.log(`${passed} passed, ${failed} failed`);

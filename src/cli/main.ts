@@ -9,7 +9,9 @@ import { reportAndExit } from './report-error.ts';
 const program = new Command();
 program
   .name('bereik')
-  .description('Bereikbaarheid van gemeenten: switch events from Kafka to exact KPIs in ClickHouse and Prometheus.')
+  .description(
+    'Bereikbaarheid van gemeenten: switch events from Kafka to exact KPIs in ClickHouse and Prometheus.',
+  )
   .showHelpAfterError();
 
 registerStackCommands(program);

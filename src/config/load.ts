@@ -46,7 +46,9 @@ export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaul
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      `${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return deepFreeze({ ...parseConfig(raw, file), sourcePath: file, endpoints: endpointsFromEnv() });
 }
@@ -71,15 +73,23 @@ function readConfigText(file: string): string {
 
 function describeIssues(source: string, error: z.ZodError): string {
   const lines = error.issues.map((issue) => {
-    const where = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const where =
+      issue.path.length === 0
+        ? '(top level)'
+        : issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '');
     return `  ${where}: ${fixFor(issue)}`;
   });
   return `invalid configuration in ${source}:\n${lines.join('\n')}\nsee docs/configuration.md for every setting`;
 }
 
 function fixFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}: remove them or fix the spelling`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is missing: add it (${issue.expected})`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s) ${issue.keys.join(', ')}: remove them or fix the spelling`;
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `is missing: add it (${issue.expected})`;
   return issue.message;
 }
 
@@ -98,14 +108,23 @@ export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
 }
 
 function endpointsFromEnv(): Endpoints {
-  const stack = { kafka: endpointUrl('kafka'), schemaRegistry: endpointUrl('schemaRegistry'), clickhouse: endpointUrl('clickhouse') };
-  const brokers = stack.kafka.url.split(',').map((b) => b.trim()).filter((b) => b !== '');
-  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS is empty: set it to host:port[,host:port...]');
+  const stack = {
+    kafka: endpointUrl('kafka'),
+    schemaRegistry: endpointUrl('schemaRegistry'),
+    clickhouse: endpointUrl('clickhouse'),
+  };
+  const brokers = stack.kafka.url
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  if (brokers.length === 0)
+    throw new ConfigError('KAFKA_BROKERS is empty: set it to host:port[,host:port...]');
   for (const [name, url] of [
     ['SCHEMA_REGISTRY_URL', stack.schemaRegistry.url],
     ['CLICKHOUSE_URL', stack.clickhouse.url],
   ] as const) {
-    if (!URL.canParse(url)) throw new ConfigError(`${name}=${url} is not a URL: set it like http://host:port`);
+    if (!URL.canParse(url))
+      throw new ConfigError(`${name}=${url} is not a URL: set it like http://host:port`);
   }
   return {
     kafkaBrokers: brokers,

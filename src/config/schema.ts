@@ -12,11 +12,18 @@ const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: 'is not a calendar date',
-  });
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'is not a calendar date',
+    },
+  );
 
-const ratio = z.number().min(0, 'must be between 0 and 1 (0.8 means 80%)').max(1, 'must be between 0 and 1 (0.8 means 80%)');
+const ratio = z
+  .number()
+  .min(0, 'must be between 0 and 1 (0.8 means 80%)')
+  .max(1, 'must be between 0 and 1 (0.8 means 80%)');
 
 const interval = z.string().transform((text, ctx) => {
   try {
@@ -28,10 +35,12 @@ const interval = z.string().transform((text, ctx) => {
 });
 
 const weeklyHoursSchema = z
-  .strictObject(Object.fromEntries(weekdays.map((d) => [d, z.array(interval).default([])])) as Record<
-    (typeof weekdays)[number],
-    z.ZodDefault<z.ZodArray<typeof interval>>
-  >)
+  .strictObject(
+    Object.fromEntries(weekdays.map((d) => [d, z.array(interval).default([])])) as Record<
+      (typeof weekdays)[number],
+      z.ZodDefault<z.ZodArray<typeof interval>>
+    >,
+  )
   .superRefine((hours, ctx) => {
     for (const day of weekdays) {
       const sorted = [...hours[day]].sort((a, b) => a.startMinute - b.startMinute);
@@ -39,7 +48,11 @@ const weeklyHoursSchema = z
         const previous = sorted[i - 1];
         const current = sorted[i];
         if (previous !== undefined && current !== undefined && current.startMinute < previous.endMinute) {
-          ctx.addIssue({ code: 'custom', path: [day], message: 'opening intervals overlap; merge them into one' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [day],
+            message: 'opening intervals overlap; merge them into one',
+          });
         }
       }
     }
@@ -47,7 +60,9 @@ const weeklyHoursSchema = z
 
 const queueSchema = z.strictObject({
   /** The queue's id in the switch (the `queue` field of its events), e.g. `kcc`, `burgerzaken`. */
-  id: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be lower case letters, digits, - or _ (the switch queue id)'),
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be lower case letters, digits, - or _ (the switch queue id)'),
   /** First line (the KCC) or second line (a vakafdeling). */
   kind: z.enum(['kcc', 'vakafdeling']),
   /** Display name, shown in dashboards and reports. */
@@ -72,21 +87,38 @@ const gemeenteSchema = z
   .superRefine((g, ctx) => {
     const ids = new Set<string>();
     g.queues.forEach((q, i) => {
-      if (ids.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `queue id '${q.id}' appears twice` });
+      if (ids.has(q.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'id'],
+          message: `queue id '${q.id}' appears twice`,
+        });
       ids.add(q.id);
       if (q.id === 'unknown') {
-        ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: "'unknown' is reserved for events of unconfigured queues" });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'id'],
+          message: "'unknown' is reserved for events of unconfigured queues",
+        });
       }
     });
     const kccs = g.queues.filter((q) => q.kind === 'kcc').length;
-    if (kccs !== 1) ctx.addIssue({ code: 'custom', path: ['queues'], message: `needs exactly one queue of kind kcc, found ${kccs}` });
+    if (kccs !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['queues'],
+        message: `needs exactly one queue of kind kcc, found ${kccs}`,
+      });
   });
 
 const targetOverrideSchema = z
   .strictObject({
     year: z.number().int().min(2000).max(2100),
     /** Leave out to apply to every gemeente. */
-    gemeente: z.string().regex(/^GM\d{4}$/).optional(),
+    gemeente: z
+      .string()
+      .regex(/^GM\d{4}$/)
+      .optional(),
     /** Leave out to apply to every queue. */
     queue: z.string().optional(),
     reachability: ratio.optional(),
@@ -121,12 +153,19 @@ export const configSchema = z
         /** Events up to this much later than their window's end still update the live window. @default 300 */
         allowedLatenessSeconds: z.number().int().min(0).default(300),
         /** A call with no event for this long is closed and counted (its open legs as abandoned). @default 14400 */
-        callTimeoutSeconds: z.number().int().positive().default(4 * 3600),
+        callTimeoutSeconds: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 3600),
       })
       .prefault({}),
     clickhouse: z
       .strictObject({
-        database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('bereik'),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+          .default('bereik'),
         /** Rows older than this are dropped from the fact and minute tables. @default 84 (7 years) */
         retentionMonths: z.number().int().positive().default(84),
         batchMaxRows: z.number().int().positive().default(10_000),
@@ -156,20 +195,43 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const codes = new Set<string>();
     config.gemeenten.forEach((g, i) => {
-      if (codes.has(g.code)) ctx.addIssue({ code: 'custom', path: ['gemeenten', i, 'code'], message: `gemeente ${g.code} appears twice` });
+      if (codes.has(g.code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gemeenten', i, 'code'],
+          message: `gemeente ${g.code} appears twice`,
+        });
       codes.add(g.code);
     });
     config.targets.overrides.forEach((t, i) => {
-      const gemeente = t.gemeente === undefined ? undefined : config.gemeenten.find((g) => g.code === t.gemeente);
+      const gemeente =
+        t.gemeente === undefined ? undefined : config.gemeenten.find((g) => g.code === t.gemeente);
       if (t.gemeente !== undefined && gemeente === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['targets', 'overrides', i, 'gemeente'], message: `gemeente ${t.gemeente} is not configured` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', 'overrides', i, 'gemeente'],
+          message: `gemeente ${t.gemeente} is not configured`,
+        });
       }
-      if (t.queue !== undefined && !config.gemeenten.some((g) => (gemeente === undefined || g === gemeente) && g.queues.some((q) => q.id === t.queue))) {
-        ctx.addIssue({ code: 'custom', path: ['targets', 'overrides', i, 'queue'], message: `queue ${t.queue} is not configured` });
+      if (
+        t.queue !== undefined &&
+        !config.gemeenten.some(
+          (g) => (gemeente === undefined || g === gemeente) && g.queues.some((q) => q.id === t.queue),
+        )
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', 'overrides', i, 'queue'],
+          message: `queue ${t.queue} is not configured`,
+        });
       }
     });
     if (config.kafka.topic === config.kafka.deadLetterTopic) {
-      ctx.addIssue({ code: 'custom', path: ['kafka', 'deadLetterTopic'], message: 'must differ from kafka.topic' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafka', 'deadLetterTopic'],
+        message: 'must differ from kafka.topic',
+      });
     }
   });
 

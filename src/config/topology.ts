@@ -46,7 +46,12 @@ export class Topology {
         };
         queues.set(q.id, { id: q.id, kind: q.kind, name: q.name, schedule });
       }
-      gemeenten.set(g.code, { code: g.code, name: g.name, calendar: new WorkCalendar(g.closingDays), queues });
+      gemeenten.set(g.code, {
+        code: g.code,
+        name: g.name,
+        calendar: new WorkCalendar(g.closingDays),
+        queues,
+      });
     }
     this.gemeenten = gemeenten;
     this.queueIds = new Map([...gemeenten].map(([code, g]) => [code, new Set(g.queues.keys())]));

@@ -89,10 +89,4 @@ export interface SurveyAnswered extends Base {
 
 /** A validated call event. */
 export type CallEvent =
-  | CallStarted
-  | QueueEntered
-  | LegEnded
-  | CallbackRequested
-  | CallbackCompleted
-  | CallEnded
-  | SurveyAnswered;
+  CallStarted | QueueEntered | LegEnded | CallbackRequested | CallbackCompleted | CallEnded | SurveyAnswered;

@@ -7,7 +7,10 @@
  */
 export class OffsetTracker {
   /** Per partition: offsets received in order, with a done flag, from the oldest pending one on. */
-  readonly #partitions = new Map<number, { offsets: number[]; done: Set<number>; next: number | undefined }>();
+  readonly #partitions = new Map<
+    number,
+    { offsets: number[]; done: Set<number>; next: number | undefined }
+  >();
 
   /** Registers a received message; offsets of a partition arrive in increasing order. */
   received(partition: number, offset: number): void {

@@ -21,9 +21,13 @@ const empty = {
   surveyScore: null,
 } as const;
 
-export function rawEvent(fields: Partial<RawCallEvent> & { occurredAt: number | string }): RawCallEvent {
-  const occurredAt = typeof fields.occurredAt === 'string' ? Date.parse(fields.occurredAt) : fields.occurredAt;
-  return { eventId: 'e', type: 'CALL_STARTED', gemeente: 'GM0307', ...empty, ...fields, occurredAt } as RawCallEvent;
+/** A RawCallEvent as written in fixtures and tests: only the fields that matter, time as ISO text or epoch ms. */
+export type FixtureEvent = Omit<Partial<RawCallEvent>, 'occurredAt'> & { occurredAt: number | string };
+
+export function rawEvent(fields: FixtureEvent): RawCallEvent {
+  const occurredAt =
+    typeof fields.occurredAt === 'string' ? Date.parse(fields.occurredAt) : fields.occurredAt;
+  return { eventId: 'e', type: 'CALL_STARTED', gemeente: 'GM0307', ...empty, ...fields, occurredAt };
 }
 
 export function readFixture(name: string): RawCallEvent[] {
@@ -31,7 +35,7 @@ export function readFixture(name: string): RawCallEvent[] {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => rawEvent(JSON.parse(line) as Partial<RawCallEvent> & { occurredAt: string }));
+    .map((line) => rawEvent(JSON.parse(line) as FixtureEvent));
 }
 
 /** The example configuration shipped in deploy/config, validated. */

@@ -10,10 +10,19 @@ import express from 'express';
 import { Registry, Counter } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { setScrapeTargets } from '../../src/stack/prometheus.ts';
-import { clickhouseClient, eventually, kafkaClient, schemaRegistryClient, uniqueName } from '../helpers/clients.ts';
+import {
+  clickhouseClient,
+  eventually,
+  kafkaClient,
+  schemaRegistryClient,
+  uniqueName,
+} from '../helpers/clients.ts';
 
 const endpoints = inject('endpoints');
-const callEventSchema = readFileSync(new URL('../../schemas/nl.veertien.switch.v1.CallEvent.avsc', import.meta.url), 'utf8');
+const callEventSchema = readFileSync(
+  new URL('../../schemas/nl.veertien.switch.v1.CallEvent.avsc', import.meta.url),
+  'utf8',
+);
 
 const sampleEvent = {
   eventId: 'e-roundtrip-1',
@@ -75,7 +84,9 @@ describe('local stack round trip', () => {
         if (message.value !== null) received.push(await registry.decode(message.value));
       },
     });
-    await eventually('the consumer to receive the record', async () => (received.length > 0 ? true : undefined));
+    await eventually('the consumer to receive the record', async () =>
+      received.length > 0 ? true : undefined,
+    );
     await consumer.disconnect(); // commits the consumed offset
 
     const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -108,43 +119,52 @@ describe('local stack round trip', () => {
       format: 'JSONEachRow',
     });
     expect(await rows.json()).toEqual([
-      { eventId: 'e-roundtrip-1', type: 'QUEUE_ENTERED', occurredAt: '2026-11-23 09:00:00', gemeente: 'GM0307', queue: 'kcc' },
+      {
+        eventId: 'e-roundtrip-1',
+        type: 'QUEUE_ENTERED',
+        occurredAt: '2026-11-23 09:00:00',
+        gemeente: 'GM0307',
+        queue: 'kcc',
+      },
     ]);
     await clickhouse.command({ query: `DROP TABLE ${table}` });
   });
 
-  it.skipIf(endpoints.prometheus.external)('has Prometheus scrape a metric from an HTTP endpoint', async () => {
-    const registry = new Registry();
-    const counter = new Counter({
-      name: 'bereik_stack_test_total',
-      help: 'A counter only the stack test sets.',
-      registers: [registry],
-    });
-    counter.inc(42);
-    const app = express();
-    app.get('/metrics', async (_req, res) => {
-      res.type(registry.contentType).send(await registry.metrics());
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      await setScrapeTargets([`127.0.0.1:${port}`]);
-      const value = await eventually(
-        'Prometheus to scrape bereik_stack_test_total',
-        async () => {
-          const url = `${endpoints.prometheus.url}/api/v1/query?query=${encodeURIComponent('bereik_stack_test_total')}`;
-          const body = (await (await fetch(url)).json()) as {
-            data: { result: { value: [number, string] }[] };
-          };
-          return body.data.result[0]?.value[1];
-        },
-        60_000,
-      );
-      expect(value).toBe('42');
-    } finally {
-      await setScrapeTargets([]);
-      server.close();
-    }
-  });
+  it.skipIf(endpoints.prometheus.external)(
+    'has Prometheus scrape a metric from an HTTP endpoint',
+    async () => {
+      const registry = new Registry();
+      const counter = new Counter({
+        name: 'bereik_stack_test_total',
+        help: 'A counter only the stack test sets.',
+        registers: [registry],
+      });
+      counter.inc(42);
+      const app = express();
+      app.get('/metrics', async (_req, res) => {
+        res.type(registry.contentType).send(await registry.metrics());
+      });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        await setScrapeTargets([`127.0.0.1:${port}`]);
+        const value = await eventually(
+          'Prometheus to scrape bereik_stack_test_total',
+          async () => {
+            const url = `${endpoints.prometheus.url}/api/v1/query?query=${encodeURIComponent('bereik_stack_test_total')}`;
+            const body = (await (await fetch(url)).json()) as {
+              data: { result: { value: [number, string] }[] };
+            };
+            return body.data.result[0]?.value[1];
+          },
+          60_000,
+        );
+        expect(value).toBe('42');
+      } finally {
+        await setScrapeTargets([]);
+        server.close();
+      }
+    },
+  );
 });

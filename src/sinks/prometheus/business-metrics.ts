@@ -18,7 +18,14 @@ import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat
 import type { SurveyFact } from '../../transforms/track-surveys/survey-tracker.ts';
 
 /** A leg's result: its category, and for offered legs the outcome (answered split by the service level). */
-export const legResults = ['out_of_hours', 'short_abandoned', 'answered_within_sl', 'answered_late', 'abandoned', 'timed_out'] as const;
+export const legResults = [
+  'out_of_hours',
+  'short_abandoned',
+  'answered_within_sl',
+  'answered_late',
+  'abandoned',
+  'timed_out',
+] as const;
 /** A leg's place in transfers: `in` = created by a transfer, `out` = answered and transferred on, `through` = both. */
 export const legTransfers = ['none', 'in', 'out', 'through'] as const;
 export const callResults = ['last_offered_answered', 'last_offered_unanswered', 'no_offered_leg'] as const;
@@ -38,7 +45,11 @@ export function legTransferOf(leg: LegFact): (typeof legTransfers)[number] {
 }
 
 function callResultOf(call: CallFact): (typeof callResults)[number] {
-  return call.lastOfferedAnswered === null ? 'no_offered_leg' : call.lastOfferedAnswered ? 'last_offered_answered' : 'last_offered_unanswered';
+  return call.lastOfferedAnswered === null
+    ? 'no_offered_leg'
+    : call.lastOfferedAnswered
+      ? 'last_offered_answered'
+      : 'last_offered_unanswered';
 }
 
 function callerKindOf(start: CallStartFact): (typeof callerKinds)[number] {
@@ -198,7 +209,10 @@ export class BusinessMetrics {
         for (const onTime of ['true', 'false']) this.callbacksJudged.inc({ ...gq, on_time: onTime }, 0);
         this.callbacksOpen.set(gq, 0);
         this.callbacksOverdue.set(gq, 0);
-        this.queueInfo.set({ gemeente: g.code, gemeente_name: g.name, queue: q.id, queue_name: q.name, kind: q.kind }, 1);
+        this.queueInfo.set(
+          { gemeente: g.code, gemeente_name: g.name, queue: q.id, queue_name: q.name, kind: q.kind },
+          1,
+        );
       }
     }
   }
@@ -208,7 +222,11 @@ export class BusinessMetrics {
   }
 
   /** Counts a call's final facts; for a correction, retracts the facts it replaces. */
-  countCall(legs: readonly LegFact[], call: CallFact, previous: { legs: readonly LegFact[]; call: CallFact } | undefined): void {
+  countCall(
+    legs: readonly LegFact[],
+    call: CallFact,
+    previous: { legs: readonly LegFact[]; call: CallFact } | undefined,
+  ): void {
     for (const leg of legs) {
       const kind = this.#kind(leg.gemeente, leg.queue);
       const labels = { gemeente: leg.gemeente, queue: leg.queue, kind };
@@ -220,7 +238,11 @@ export class BusinessMetrics {
     this.calls.inc({ gemeente: call.gemeente, result: callResultOf(call) });
     if (previous !== undefined) {
       for (const leg of previous.legs) {
-        const labels = { gemeente: leg.gemeente, queue: leg.queue, kind: this.#kind(leg.gemeente, leg.queue) };
+        const labels = {
+          gemeente: leg.gemeente,
+          queue: leg.queue,
+          kind: this.#kind(leg.gemeente, leg.queue),
+        };
         this.legsRetracted.inc({ ...labels, result: legResultOf(leg), transfer: legTransferOf(leg) });
       }
       this.callsRetracted.inc({ gemeente: previous.call.gemeente, result: callResultOf(previous.call) });
@@ -229,7 +251,8 @@ export class BusinessMetrics {
 
   countCallStart(fact: CallStartFact, previous: CallStartFact | undefined): void {
     this.callsStarted.inc({ gemeente: fact.gemeente, caller: callerKindOf(fact) });
-    if (previous !== undefined) this.callsStartedRetracted.inc({ gemeente: previous.gemeente, caller: callerKindOf(previous) });
+    if (previous !== undefined)
+      this.callsStartedRetracted.inc({ gemeente: previous.gemeente, caller: callerKindOf(previous) });
   }
 
   countSurvey(fact: SurveyFact): void {
@@ -239,9 +262,11 @@ export class BusinessMetrics {
   /** Counts what a callback fact adds to the one before it (knowledge only grows: request, completion, judgement). */
   countCallback(fact: CallbackFact, previous: CallbackFact | undefined): void {
     const queue = fact.queue ?? 'unknown';
-    if (fact.requestedAt !== null && previous?.requestedAt == null) this.callbacksRequested.inc({ gemeente: fact.gemeente, queue });
+    if (fact.requestedAt !== null && previous?.requestedAt == null)
+      this.callbacksRequested.inc({ gemeente: fact.gemeente, queue });
     // A completion is counted under its queue, so only once its request (which names the queue) is known too.
-    const completionKnown = (f: CallbackFact | undefined) => f !== undefined && f.completedAt !== null && f.queue !== null;
+    const completionKnown = (f: CallbackFact | undefined) =>
+      f !== undefined && f.completedAt !== null && f.queue !== null;
     if (fact.outcome !== null && completionKnown(fact) && !completionKnown(previous)) {
       this.callbacksCompleted.inc({ gemeente: fact.gemeente, queue, outcome: fact.outcome });
     }
@@ -251,16 +276,26 @@ export class BusinessMetrics {
   }
 
   /** Sets the "now" gauges: open queues, open and overdue callbacks, this year's targets. */
-  refreshGauges(nowMs: number, callbacks: ReadonlyMap<string, { open: number; overdue: number }>, targets: Targets): void {
+  refreshGauges(
+    nowMs: number,
+    callbacks: ReadonlyMap<string, { open: number; overdue: number }>,
+    targets: Targets,
+  ): void {
     const year = Number(localDateOf(nowMs).slice(0, 4));
     for (const g of this.#topology.gemeenten.values()) {
       for (const q of g.queues.values()) {
-        this.queueOpen.set({ gemeente: g.code, queue: q.id, kind: q.kind }, this.#topology.isQueueOpen(g.code, q.id, nowMs) ? 1 : 0);
+        this.queueOpen.set(
+          { gemeente: g.code, queue: q.id, kind: q.kind },
+          this.#topology.isQueueOpen(g.code, q.id, nowMs) ? 1 : 0,
+        );
         const counts = callbacks.get(`${g.code}|${q.id}`);
         this.callbacksOpen.set({ gemeente: g.code, queue: q.id }, counts?.open ?? 0);
         this.callbacksOverdue.set({ gemeente: g.code, queue: q.id }, counts?.overdue ?? 0);
         for (const metric of ['reachability', 'callbacksOnTime'] as const) {
-          this.target.set({ gemeente: g.code, queue: q.id, kind: q.kind, metric }, targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }));
+          this.target.set(
+            { gemeente: g.code, queue: q.id, kind: q.kind, metric },
+            targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }),
+          );
         }
       }
     }

@@ -13,10 +13,15 @@ import avro from 'avsc';
 import type { RawCallEvent } from '../../events/call-event.ts';
 import type { Rejection } from '../../events/dead-letter.ts';
 
-export const callEventSchemaPath = new URL('../../../schemas/nl.veertien.switch.v1.CallEvent.avsc', import.meta.url);
+export const callEventSchemaPath = new URL(
+  '../../../schemas/nl.veertien.switch.v1.CallEvent.avsc',
+  import.meta.url,
+);
 
 /** bereik's reader schema for the switch's events. */
-export const callEventType = avro.Type.forSchema(JSON.parse(readFileSync(callEventSchemaPath, 'utf8')) as avro.Schema) as avro.types.RecordType;
+export const callEventType: avro.Type = avro.Type.forSchema(
+  JSON.parse(readFileSync(callEventSchemaPath, 'utf8')) as avro.Schema,
+);
 
 /** The registry did not answer (down, timeout, 5xx): retry later, the message is fine. */
 export class RegistryUnavailableError extends Error {
@@ -26,7 +31,9 @@ export class RegistryUnavailableError extends Error {
 
 export type DecodeResult = { ok: true; raw: RawCallEvent; schemaId: number } | ({ ok: false } & Rejection);
 
-type Resolver = { kind: 'ok'; writer: avro.Type; resolver: ReturnType<avro.Type['createResolver']> } | { kind: 'wrong-schema'; detail: string };
+type Resolver =
+  | { kind: 'ok'; writer: avro.Type; resolver: ReturnType<avro.Type['createResolver']> }
+  | { kind: 'wrong-schema'; detail: string };
 
 export class MessageDecoder {
   readonly #registry: SchemaRegistry;
@@ -38,17 +45,30 @@ export class MessageDecoder {
 
   async decode(value: Buffer | null): Promise<DecodeResult> {
     if (value === null || value.length < 5) {
-      return { ok: false, reason: 'wrong-magic-byte', detail: `message value of ${value?.length ?? 0} bytes is too short for the wire format` };
+      return {
+        ok: false,
+        reason: 'wrong-magic-byte',
+        detail: `message value of ${value?.length ?? 0} bytes is too short for the wire format`,
+      };
     }
     if (value[0] !== 0) {
-      return { ok: false, reason: 'wrong-magic-byte', detail: `magic byte is ${value[0] ?? '?'}, expected 0 (Confluent wire format)` };
+      return {
+        ok: false,
+        reason: 'wrong-magic-byte',
+        detail: `magic byte is ${value[0] ?? '?'}, expected 0 (Confluent wire format)`,
+      };
     }
     const schemaId = value.readInt32BE(1);
     const resolved = this.#resolvers.get(schemaId) ?? (await this.#resolve(schemaId));
     if (resolved === undefined) {
-      return { ok: false, reason: 'unknown-schema-id', detail: `schema id ${schemaId} is not in the Schema Registry` };
+      return {
+        ok: false,
+        reason: 'unknown-schema-id',
+        detail: `schema id ${schemaId} is not in the Schema Registry`,
+      };
     }
-    if (resolved.kind === 'wrong-schema') return { ok: false, reason: 'wrong-schema', detail: resolved.detail };
+    if (resolved.kind === 'wrong-schema')
+      return { ok: false, reason: 'wrong-schema', detail: resolved.detail };
     try {
       const raw = callEventType.fromBuffer(value.subarray(5), resolved.resolver) as RawCallEvent;
       return { ok: true, raw, schemaId };

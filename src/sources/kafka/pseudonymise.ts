@@ -7,5 +7,6 @@ import { createHmac } from 'node:crypto';
 
 /** Returns a function that maps an E.164 number to a 128-bit base64url pseudonym. */
 export function pseudonymiser(hmacKey: string): (callerNumber: string) => string {
-  return (callerNumber) => createHmac('sha256', hmacKey).update(callerNumber.trim()).digest('base64url').slice(0, 22);
+  return (callerNumber) =>
+    createHmac('sha256', hmacKey).update(callerNumber.trim()).digest('base64url').slice(0, 22);
 }

@@ -34,14 +34,22 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
   const { eventId, type, occurredAt, gemeente } = raw;
   const what = `${type} ${eventId}`;
   if (!present(eventId)) return reject('missing-field', `${type} event without eventId`);
-  if (!Number.isSafeInteger(occurredAt) || occurredAt < earliestPlausible || occurredAt > context.nowMs + maxFutureSkewMs) {
-    return reject('impossible-timestamp', `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})`);
+  if (
+    !Number.isSafeInteger(occurredAt) ||
+    occurredAt < earliestPlausible ||
+    occurredAt > context.nowMs + maxFutureSkewMs
+  ) {
+    return reject(
+      'impossible-timestamp',
+      `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})`,
+    );
   }
   const queues = context.topology.get(gemeente);
-  if (queues === undefined) return reject('unknown-gemeente', `${what}: gemeente '${gemeente}' is not configured`);
+  if (queues === undefined)
+    return reject('unknown-gemeente', `${what}: gemeente '${gemeente}' is not configured`);
   const base = { eventId, occurredAt, gemeente };
 
-  const need = (field: keyof RawCallEvent & string, value: string | null): string | Rejection => {
+  const need = (field: keyof RawCallEvent, value: string | null): string | Rejection => {
     if (present(value)) return value;
     return { reason: 'missing-field', detail: `${what}: ${field} is required on ${type}` };
   };
@@ -52,7 +60,10 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
       const callId = need('callId', raw.callId);
       if (typeof callId !== 'string') return fail(callId);
       const caller = present(raw.callerNumber) ? context.pseudonymise(raw.callerNumber) : null;
-      return { ok: true, event: { ...base, type, callId, callerKey: caller, dialledNumber: raw.dialledNumber } };
+      return {
+        ok: true,
+        event: { ...base, type, callId, callerKey: caller, dialledNumber: raw.dialledNumber },
+      };
     }
     case 'QUEUE_ENTERED': {
       const callId = need('callId', raw.callId);
@@ -61,9 +72,11 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
       if (typeof legId !== 'string') return fail(legId);
       const queue = need('queue', raw.queue);
       if (typeof queue !== 'string') return fail(queue);
-      if (!queues.has(queue)) return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
+      if (!queues.has(queue))
+        return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
       const from = present(raw.transferredFromLegId) ? raw.transferredFromLegId : null;
-      if (from === legId) return reject('contradicts-call-state', `${what}: leg ${legId} is transferred from itself`);
+      if (from === legId)
+        return reject('contradicts-call-state', `${what}: leg ${legId} is transferred from itself`);
       return { ok: true, event: { ...base, type, callId, legId, queue, transferredFromLegId: from } };
     }
     case 'ANSWERED':
@@ -81,13 +94,18 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
       if (typeof callbackId !== 'string') return fail(callbackId);
       const queue = need('queue', raw.queue);
       if (typeof queue !== 'string') return fail(queue);
-      if (!queues.has(queue)) return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
-      return { ok: true, event: { ...base, type, callbackId, queue, callId: present(raw.callId) ? raw.callId : null } };
+      if (!queues.has(queue))
+        return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
+      return {
+        ok: true,
+        event: { ...base, type, callbackId, queue, callId: present(raw.callId) ? raw.callId : null },
+      };
     }
     case 'CALLBACK_COMPLETED': {
       const callbackId = need('callbackId', raw.callbackId);
       if (typeof callbackId !== 'string') return fail(callbackId);
-      if (raw.callbackOutcome === null) return reject('missing-field', `${what}: callbackOutcome is required on ${type}`);
+      if (raw.callbackOutcome === null)
+        return reject('missing-field', `${what}: callbackOutcome is required on ${type}`);
       return { ok: true, event: { ...base, type, callbackId, outcome: raw.callbackOutcome } };
     }
     case 'CALL_ENDED': {

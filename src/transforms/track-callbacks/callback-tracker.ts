@@ -71,7 +71,10 @@ export class CallbackTracker<Ref> {
   apply(event: CallbackEvent, ref: Ref, out: CallbackOutput<Ref>): void {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
-      if (event.occurredAt <= this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs) {
+      if (
+        event.occurredAt <=
+        this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
+      ) {
         out.orphans.push({ event, ref });
         return;
       }
@@ -87,7 +90,8 @@ export class CallbackTracker<Ref> {
     const conflict = this.#conflict(state, event);
     if (conflict !== undefined) {
       out.rejected.push({ reason: 'contradicts-call-state', detail: conflict, event, ref });
-      if (state.requested === undefined && state.completed === undefined) this.#callbacks.delete(event.callbackId);
+      if (state.requested === undefined && state.completed === undefined)
+        this.#callbacks.delete(event.callbackId);
       return;
     }
     if (event.type === 'CALLBACK_REQUESTED') state.requested = event;
@@ -98,7 +102,10 @@ export class CallbackTracker<Ref> {
     // Open callbacks stay until completed; the rest only for late corrections.
     if (state.requested === undefined || state.completed !== undefined) {
       const last = Math.max(state.requested?.occurredAt ?? 0, state.completed?.occurredAt ?? 0);
-      this.#releaseAt.set(event.callbackId, last + this.#options.allowedLatenessMs + this.#options.correctionMs);
+      this.#releaseAt.set(
+        event.callbackId,
+        last + this.#options.allowedLatenessMs + this.#options.correctionMs,
+      );
     } else {
       this.#releaseAt.delete(event.callbackId);
     }
@@ -126,20 +133,26 @@ export class CallbackTracker<Ref> {
   #conflict(state: CallbackState, event: CallbackEvent): string | undefined {
     const id = `${event.type} ${event.eventId} of callback ${event.callbackId}`;
     const other = state.requested ?? state.completed;
-    if (other !== undefined && other.gemeente !== event.gemeente) return `${id}: gemeente ${event.gemeente}, but the callback belongs to ${other.gemeente}`;
+    if (other !== undefined && other.gemeente !== event.gemeente)
+      return `${id}: gemeente ${event.gemeente}, but the callback belongs to ${other.gemeente}`;
     if (event.type === 'CALLBACK_REQUESTED') {
-      if (state.requested !== undefined) return `${id}: the callback was already requested (event ${state.requested.eventId})`;
-      if (state.completed !== undefined && state.completed.occurredAt < event.occurredAt) return `${id}: requested after it was completed`;
+      if (state.requested !== undefined)
+        return `${id}: the callback was already requested (event ${state.requested.eventId})`;
+      if (state.completed !== undefined && state.completed.occurredAt < event.occurredAt)
+        return `${id}: requested after it was completed`;
     } else {
-      if (state.completed !== undefined) return `${id}: the callback was already completed (event ${state.completed.eventId})`;
-      if (state.requested !== undefined && event.occurredAt < state.requested.occurredAt) return `${id}: completed before it was requested`;
+      if (state.completed !== undefined)
+        return `${id}: the callback was already completed (event ${state.completed.eventId})`;
+      if (state.requested !== undefined && event.occurredAt < state.requested.occurredAt)
+        return `${id}: completed before it was requested`;
     }
     return undefined;
   }
 
   #factOf(callbackId: string, { requested, completed }: CallbackState): CallbackFact {
     const gemeente = (requested ?? completed)?.gemeente ?? '';
-    const dueAt = requested === undefined ? null : callbackDueAt(requested.occurredAt, this.#calendarOf(gemeente));
+    const dueAt =
+      requested === undefined ? null : callbackDueAt(requested.occurredAt, this.#calendarOf(gemeente));
     return {
       callbackId,
       gemeente,
@@ -149,7 +162,8 @@ export class CallbackTracker<Ref> {
       dueAt,
       completedAt: completed?.occurredAt ?? null,
       outcome: completed?.outcome ?? null,
-      onTime: dueAt === null || completed === undefined ? null : isCompletedOnTime(completed.occurredAt, dueAt),
+      onTime:
+        dueAt === null || completed === undefined ? null : isCompletedOnTime(completed.occurredAt, dueAt),
       version: (requested === undefined ? 0 : 1) + (completed === undefined ? 0 : 2),
     };
   }

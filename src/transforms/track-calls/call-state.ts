@@ -28,7 +28,8 @@ export interface RejectedEvent<Ref> extends Rejection {
   readonly ref: Ref;
 }
 
-export type ApplyResult<Ref> = { kind: 'applied' } | { kind: 'duplicate' } | ({ kind: 'rejected' } & RejectedEvent<Ref>);
+export type ApplyResult<Ref> =
+  { kind: 'applied' } | { kind: 'duplicate' } | ({ kind: 'rejected' } & RejectedEvent<Ref>);
 
 interface LegState<Ref> {
   entered?: Tracked<Ref> & { event: QueueEntered };
@@ -66,7 +67,8 @@ export class CallState<Ref> {
   apply(event: CallStateEvent, ref: Ref): ApplyResult<Ref> {
     if (this.eventIds.has(event.eventId)) return { kind: 'duplicate' };
     const conflict = this.#conflict(event);
-    if (conflict !== undefined) return { kind: 'rejected', reason: 'contradicts-call-state', detail: conflict, event, ref };
+    if (conflict !== undefined)
+      return { kind: 'rejected', reason: 'contradicts-call-state', detail: conflict, event, ref };
     this.eventIds.add(event.eventId);
     this.refs.push(ref);
     if (event.occurredAt > this.lastEventAt) this.lastEventAt = event.occurredAt;
@@ -97,15 +99,22 @@ export class CallState<Ref> {
 
   #conflict(event: CallStateEvent): string | undefined {
     const id = `${event.type} ${event.eventId} of call ${this.callId}`;
-    if (event.gemeente !== this.gemeente) return `${id}: gemeente ${event.gemeente}, but the call belongs to ${this.gemeente}`;
+    if (event.gemeente !== this.gemeente)
+      return `${id}: gemeente ${event.gemeente}, but the call belongs to ${this.gemeente}`;
     switch (event.type) {
       case 'CALL_STARTED':
-        return this.started === undefined ? undefined : `${id}: the call already started (event ${this.started.event.eventId})`;
+        return this.started === undefined
+          ? undefined
+          : `${id}: the call already started (event ${this.started.event.eventId})`;
       case 'CALL_ENDED':
-        return this.ended === undefined ? undefined : `${id}: the call already ended (event ${this.ended.event.eventId})`;
+        return this.ended === undefined
+          ? undefined
+          : `${id}: the call already ended (event ${this.ended.event.eventId})`;
       case 'QUEUE_ENTERED': {
         const existing = this.legs.get(event.legId)?.entered;
-        return existing === undefined ? undefined : `${id}: leg ${event.legId} already entered a queue (event ${existing.event.eventId})`;
+        return existing === undefined
+          ? undefined
+          : `${id}: leg ${event.legId} already entered a queue (event ${existing.event.eventId})`;
       }
       default: {
         const existing = this.legs.get(event.legId)?.ended;
@@ -145,21 +154,35 @@ export class CallState<Ref> {
     const valid: { entered: QueueEntered; ended: LegEnded | undefined }[] = [];
     for (const [legId, leg] of this.legs) {
       if (leg.entered === undefined) {
-        if (leg.ended !== undefined) reject(leg.ended, `${leg.ended.event.type} for leg ${legId} of call ${this.callId}, which never entered a queue`);
+        if (leg.ended !== undefined)
+          reject(
+            leg.ended,
+            `${leg.ended.event.type} for leg ${legId} of call ${this.callId}, which never entered a queue`,
+          );
         continue;
       }
       const entered = leg.entered.event;
       if (entered.occurredAt > endedAt) {
-        reject(leg.entered, `leg ${legId} of call ${this.callId} entered ${entered.queue} after the call ended`);
-        if (leg.ended !== undefined) reject(leg.ended, `${leg.ended.event.type} for leg ${legId}, which entered after the call ended`);
+        reject(
+          leg.entered,
+          `leg ${legId} of call ${this.callId} entered ${entered.queue} after the call ended`,
+        );
+        if (leg.ended !== undefined)
+          reject(leg.ended, `${leg.ended.event.type} for leg ${legId}, which entered after the call ended`);
         continue;
       }
       let ended = leg.ended?.event;
-      if (ended !== undefined && leg.ended !== undefined && (ended.occurredAt < entered.occurredAt || ended.occurredAt > endedAt)) {
+      if (
+        ended !== undefined &&
+        leg.ended !== undefined &&
+        (ended.occurredAt < entered.occurredAt || ended.occurredAt > endedAt)
+      ) {
         reject(
           leg.ended,
           `${ended.type} for leg ${legId} of call ${this.callId} at ${new Date(ended.occurredAt).toISOString()} is ` +
-            (ended.occurredAt < entered.occurredAt ? 'before the leg entered its queue' : 'after the call ended'),
+            (ended.occurredAt < entered.occurredAt
+              ? 'before the leg entered its queue'
+              : 'after the call ended'),
         );
         ended = undefined;
       }
@@ -168,7 +191,8 @@ export class CallState<Ref> {
 
     // A transfer shows only as a new leg naming the answered leg it came from.
     const transferredFrom = new Set<string>();
-    for (const { entered } of valid) if (entered.transferredFromLegId !== null) transferredFrom.add(entered.transferredFromLegId);
+    for (const { entered } of valid)
+      if (entered.transferredFromLegId !== null) transferredFrom.add(entered.transferredFromLegId);
 
     // Every event the facts know of, rejected ones included: a replay that sees only part of a call
     // yields a lower version than the complete call, so the stored, fully informed facts win.

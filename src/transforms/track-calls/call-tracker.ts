@@ -91,11 +91,17 @@ export class CallTracker<Ref> {
     if (entry === undefined) {
       // A call we do not hold, whose event is older than anything we could still hold: it was
       // finalised and released before (or before a restart), so it must not start a fresh call.
-      if (event.occurredAt <= this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs) {
+      if (
+        event.occurredAt <=
+        this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
+      ) {
         out.orphans.push({ event, ref });
         return;
       }
-      entry = { state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt), emitted: undefined };
+      entry = {
+        state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt),
+        emitted: undefined,
+      };
       this.#calls.set(event.callId, entry);
     }
     const result = entry.state.apply(event, ref);

@@ -51,7 +51,12 @@ export class RepeatCallerTracker {
 
   /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
   apply(event: CallStarted, out: RepeatOutput): void {
-    const base = { callId: event.callId, gemeente: event.gemeente, startedAt: event.occurredAt, callerKey: event.callerKey };
+    const base = {
+      callId: event.callId,
+      gemeente: event.gemeente,
+      startedAt: event.occurredAt,
+      callerKey: event.callerKey,
+    };
     if (event.callerKey === null) {
       out.facts.push({ fact: { ...base, repeat: null, version: 1 }, previous: undefined });
       return;

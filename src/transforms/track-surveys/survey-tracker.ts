@@ -46,7 +46,13 @@ export class SurveyTracker<Ref> {
       return;
     }
     this.#seen.set(event.eventId, event.occurredAt + this.#horizonMs);
-    out.facts.push({ eventId: event.eventId, callId: event.callId, gemeente: event.gemeente, answeredAt: event.occurredAt, score: event.score });
+    out.facts.push({
+      eventId: event.eventId,
+      callId: event.callId,
+      gemeente: event.gemeente,
+      answeredAt: event.occurredAt,
+      score: event.score,
+    });
     out.done.push(ref);
   }
 

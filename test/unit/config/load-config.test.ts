@@ -31,36 +31,50 @@ describe('configuration', () => {
     const config = exampleConfig();
     expect(config.gemeenten.map((g) => g.code)).toEqual(['GM0307', 'GM0034']);
     const m = parseConfig(minimal());
-    expect(m.norm).toEqual({ id: 'vng-kwaliteitshandvest-25s', shortAbandonBelowSeconds: 5, serviceLevelWithinSeconds: 25 });
+    expect(m.norm).toEqual({
+      id: 'vng-kwaliteitshandvest-25s',
+      shortAbandonBelowSeconds: 5,
+      serviceLevelWithinSeconds: 25,
+    });
     expect(m.kafka.topic).toBe('switch.call-events.v1');
     expect(m.gemeenten[0]?.queues[0]?.hours.tue).toEqual([]);
   });
 
   it('rejects unknown keys, naming them', () => {
-    expect(errorOf({ ...minimal(), kafak: {} })).toContain('(top level): unknown key(s) kafak: remove them or fix the spelling');
+    expect(errorOf({ ...minimal(), kafak: {} })).toContain(
+      '(top level): unknown key(s) kafak: remove them or fix the spelling',
+    );
   });
 
   it('names the field of a bad opening interval', () => {
     const raw = minimal();
-    raw.gemeenten[0]!.queues[0]!.hours.mon = ['8:30-17'];
+    const [gemeente] = raw.gemeenten;
+    const [queue] = gemeente?.queues ?? [];
+    if (queue === undefined) throw new Error('minimal config lost its queue');
+    queue.hours.mon = ['8:30-17'];
     expect(errorOf(raw)).toMatch(/gemeenten\[0\]\.queues\[0\]\.hours\.mon\[0\]: .*8:30-17/);
   });
 
   it('requires exactly one KCC per gemeente and unique queue ids', () => {
     const raw = minimal();
-    raw.gemeenten[0]!.queues.push({ id: 'kcc', kind: 'vakafdeling', name: 'x', hours: { mon: [] } });
+    raw.gemeenten[0]?.queues.push({ id: 'kcc', kind: 'vakafdeling', name: 'x', hours: { mon: [] } });
     const message = errorOf(raw);
     expect(message).toContain("gemeenten[0].queues[1].id: queue id 'kcc' appears twice");
   });
 
   it('rejects a target override for a queue that is not configured, and a ratio above 1', () => {
-    const message = errorOf({ ...minimal(), targets: { overrides: [{ year: 2026, queue: 'wmo', reachability: 80 }] } });
+    const message = errorOf({
+      ...minimal(),
+      targets: { overrides: [{ year: 2026, queue: 'wmo', reachability: 80 }] },
+    });
     expect(message).toContain('targets.overrides[0].reachability: must be between 0 and 1');
     expect(message).toContain('targets.overrides[0].queue: queue wmo is not configured');
   });
 
   it('says which file it could not read and how to point at another', () => {
-    expect(() => loadConfig('/nonexistent/bereik.yaml')).toThrow(/cannot read the configuration file \/nonexistent\/bereik.yaml \(ENOENT\); pass --config/);
+    expect(() => loadConfig('/nonexistent/bereik.yaml')).toThrow(
+      /cannot read the configuration file \/nonexistent\/bereik.yaml \(ENOENT\); pass --config/,
+    );
   });
 
   it('requires an HMAC key of at least 32 characters from the environment', () => {
@@ -75,6 +89,8 @@ describe('configuration', () => {
     expect(targets.targetFor({ ...q, queue: 'kcc', kind: 'kcc', year: 2026 })).toBe(0.85);
     expect(targets.targetFor({ ...q, queue: 'kcc', kind: 'kcc', year: 2027 })).toBe(0.9);
     expect(targets.targetFor({ ...q, queue: 'wmo', kind: 'vakafdeling', year: 2026 })).toBe(0.8);
-    expect(targets.targetFor({ ...q, queue: 'wmo', kind: 'vakafdeling', year: 2026, metric: 'callbacksOnTime' })).toBe(0.95);
+    expect(
+      targets.targetFor({ ...q, queue: 'wmo', kind: 'vakafdeling', year: 2026, metric: 'callbacksOnTime' }),
+    ).toBe(0.95);
   });
 });

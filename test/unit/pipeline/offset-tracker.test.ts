@@ -14,8 +14,18 @@ describe('offset tracker', () => {
     expect(t.committable()).toEqual(new Map([[0, 12]]));
     t.acknowledged(0, 12);
     t.acknowledged(1, 5);
-    expect(t.committable()).toEqual(new Map([[0, 14], [1, 6]]));
-    expect(t.pending()).toEqual(new Map([[0, 0], [1, 0]]));
+    expect(t.committable()).toEqual(
+      new Map([
+        [0, 14],
+        [1, 6],
+      ]),
+    );
+    expect(t.pending()).toEqual(
+      new Map([
+        [0, 0],
+        [1, 0],
+      ]),
+    );
   });
 
   it('forgets a revoked partition', () => {

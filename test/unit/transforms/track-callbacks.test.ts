@@ -91,8 +91,12 @@ describe('track-callbacks', () => {
     t.apply(requested('r2', 'cb2', '2026-11-23T10:00:00+01:00'), 'r2', out);
     expect(out.duplicates).toBe(1);
     // Friday's request is due at the end of Tuesday 24 November; Monday's at the end of Wednesday.
-    expect(t.openAndOverdue(Date.parse('2026-11-24T22:59:59Z'))).toEqual(new Map([['GM0307|belastingen', { open: 2, overdue: 0 }]]));
-    expect(t.openAndOverdue(Date.parse('2026-11-24T23:00:00Z'))).toEqual(new Map([['GM0307|belastingen', { open: 2, overdue: 1 }]]));
+    expect(t.openAndOverdue(Date.parse('2026-11-24T22:59:59Z'))).toEqual(
+      new Map([['GM0307|belastingen', { open: 2, overdue: 0 }]]),
+    );
+    expect(t.openAndOverdue(Date.parse('2026-11-24T23:00:00Z'))).toEqual(
+      new Map([['GM0307|belastingen', { open: 2, overdue: 1 }]]),
+    );
   });
 
   it('rejects a second completion and a completion before the request', () => {

@@ -7,8 +7,8 @@ import { Topology } from '../../../src/config/topology.ts';
 import type { CallEvent, RawCallEvent } from '../../../src/events/call-event.ts';
 import { validateCallEvent } from '../../../src/sources/kafka/validate-event.ts';
 import type { CallStateEvent } from '../../../src/transforms/track-calls/call-state.ts';
-import { CallTracker, type TrackerOutput } from '../../../src/transforms/track-calls/call-tracker.ts';
-import { exampleConfig, rawEvent, readFixture } from '../../helpers/fixtures.ts';
+import { CallTracker } from '../../../src/transforms/track-calls/call-tracker.ts';
+import { exampleConfig, rawEvent, readFixture, type FixtureEvent } from '../../helpers/fixtures.ts';
 
 const topology = new Topology(exampleConfig());
 const minute = 60_000;
@@ -25,10 +25,19 @@ function validate(raw: RawCallEvent): CallEvent {
 }
 
 const isCallEvent = (e: CallEvent): e is CallStateEvent =>
-  e.type === 'CALL_STARTED' || e.type === 'QUEUE_ENTERED' || e.type === 'ANSWERED' || e.type === 'ABANDONED' || e.type === 'TIMED_OUT' || e.type === 'CALL_ENDED';
+  e.type === 'CALL_STARTED' ||
+  e.type === 'QUEUE_ENTERED' ||
+  e.type === 'ANSWERED' ||
+  e.type === 'ABANDONED' ||
+  e.type === 'TIMED_OUT' ||
+  e.type === 'CALL_ENDED';
 
 /** Feeds events in the given order, moving the watermark to the latest event time seen after each. */
-function run(raws: RawCallEvent[], tracker = new CallTracker<string>(topology, options), out = CallTracker.output<string>()) {
+function run(
+  raws: RawCallEvent[],
+  tracker = new CallTracker<string>(topology, options),
+  out = CallTracker.output<string>(),
+) {
   for (const raw of raws) {
     const event = validate(raw);
     if (!isCallEvent(event)) continue;
@@ -118,20 +127,35 @@ describe('track-calls: the example call of SWITCH.md', () => {
   it('computes the same facts from any arrival order, with duplicates counted once', () => {
     const inOrder = run(events);
     inOrder.tracker.flushAll(inOrder.out);
-    const shuffled = [events[5], events[3], events[4], events[2], events[4], events[0], events[1], events[2]].filter(
-      (e): e is RawCallEvent => e !== undefined,
-    );
+    const shuffled = [
+      events[5],
+      events[3],
+      events[4],
+      events[2],
+      events[4],
+      events[0],
+      events[1],
+      events[2],
+    ].filter((e): e is RawCallEvent => e !== undefined);
     const other = run(shuffled);
     other.tracker.flushAll(other.out);
     expect(other.out.duplicates).toBe(2);
-    expect(other.out.finalized.map((f) => [f.call, f.legs])).toEqual(inOrder.out.finalized.map((f) => [f.call, f.legs]));
+    expect(other.out.finalized.map((f) => [f.call, f.legs])).toEqual(
+      inOrder.out.finalized.map((f) => [f.call, f.legs]),
+    );
   });
 });
 
 describe('track-calls: how legs are classified', () => {
-  const call = (legEvents: Partial<RawCallEvent>[], end = '2026-11-23T10:30:00+01:00') => [
-    rawEvent({ eventId: 's', type: 'CALL_STARTED', occurredAt: '2026-11-23T10:00:00+01:00', callId: 'c', callerNumber: null }),
-    ...legEvents.map((e, i) => rawEvent({ eventId: `x${i}`, callId: 'c', occurredAt: 0, ...e })),
+  const call = (legEvents: FixtureEvent[], end = '2026-11-23T10:30:00+01:00') => [
+    rawEvent({
+      eventId: 's',
+      type: 'CALL_STARTED',
+      occurredAt: '2026-11-23T10:00:00+01:00',
+      callId: 'c',
+      callerNumber: null,
+    }),
+    ...legEvents.map((e, i) => rawEvent({ eventId: `x${i}`, callId: 'c', ...e })),
     rawEvent({ eventId: 'end', type: 'CALL_ENDED', occurredAt: end, callId: 'c' }),
   ];
   const legsOf = (raws: RawCallEvent[]) => {
@@ -139,7 +163,12 @@ describe('track-calls: how legs are classified', () => {
     tracker.flushAll(out);
     return out.finalized.flatMap((f) => f.legs);
   };
-  const enter = (legId: string, time: string, queue = 'kcc') => ({ type: 'QUEUE_ENTERED' as const, legId, queue, occurredAt: time });
+  const enter = (legId: string, time: string, queue = 'kcc') => ({
+    type: 'QUEUE_ENTERED' as const,
+    legId,
+    queue,
+    occurredAt: time,
+  });
 
   it('a wait of exactly 5 s is not a short abandon; 4.999 s is', () => {
     const legs = legsOf(
@@ -173,17 +202,22 @@ describe('track-calls: how legs are classified', () => {
 
   it('a leg left open when the call ends is abandoned at CALL_ENDED', () => {
     const legs = legsOf(call([enter('a', '2026-11-23T10:00:00+01:00')], '2026-11-23T10:02:00+01:00'));
-    expect(legs.map((l) => [l.outcome, l.outcomeSource, l.waitMs, l.category])).toEqual([['abandoned', 'call_ended', 120_000, 'offered']]);
+    expect(legs.map((l) => [l.outcome, l.outcomeSource, l.waitMs, l.category])).toEqual([
+      ['abandoned', 'call_ended', 120_000, 'offered'],
+    ]);
   });
 
   it('a leg entering outside opening hours is out of hours, whatever happens to it (Burgerzaken closes at 12:30 for lunch)', () => {
     const legs = legsOf(
-      call([
-        enter('a', '2026-11-23T12:30:00+01:00', 'burgerzaken'),
-        { type: 'ANSWERED', legId: 'a', occurredAt: '2026-11-23T12:30:10+01:00' },
-        enter('b', '2026-11-23T12:29:59+01:00', 'burgerzaken'),
-        { type: 'TIMED_OUT', legId: 'b', occurredAt: '2026-11-23T12:30:05+01:00' },
-      ], '2026-11-23T12:31:00+01:00'),
+      call(
+        [
+          enter('a', '2026-11-23T12:30:00+01:00', 'burgerzaken'),
+          { type: 'ANSWERED', legId: 'a', occurredAt: '2026-11-23T12:30:10+01:00' },
+          enter('b', '2026-11-23T12:29:59+01:00', 'burgerzaken'),
+          { type: 'TIMED_OUT', legId: 'b', occurredAt: '2026-11-23T12:30:05+01:00' },
+        ],
+        '2026-11-23T12:31:00+01:00',
+      ),
     );
     expect(legs.map((l) => [l.legId, l.category, l.outcome, l.withinServiceLevel])).toEqual([
       ['b', 'offered', 'timed_out', false],
@@ -211,15 +245,27 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
   it('closes a call that never ends at its last event plus the call timeout, its open leg abandoned then', () => {
     const raws = [
       rawEvent({ eventId: 's', type: 'CALL_STARTED', occurredAt: '2026-11-23T10:00:00+01:00', callId: 'c' }),
-      rawEvent({ eventId: 'q', type: 'QUEUE_ENTERED', occurredAt: '2026-11-23T10:00:01+01:00', callId: 'c', legId: 'l', queue: 'kcc' }),
+      rawEvent({
+        eventId: 'q',
+        type: 'QUEUE_ENTERED',
+        occurredAt: '2026-11-23T10:00:01+01:00',
+        callId: 'c',
+        legId: 'l',
+        queue: 'kcc',
+      }),
     ];
     const { tracker, out } = run(raws);
     tracker.advance(at('2026-11-23T14:00:00+01:00'), out);
     expect(out.finalized).toEqual([]);
     tracker.advance(at('2026-11-23T14:00:01+01:00'), out);
-    expect(out.finalized.map((f) => [f.call.endSource, f.call.endedAt, f.legs[0]?.outcomeSource, f.legs[0]?.waitMs])).toEqual([
-      ['call_timeout', at('2026-11-23T14:00:01+01:00'), 'call_timeout', 4 * 3600_000],
-    ]);
+    expect(
+      out.finalized.map((f) => [
+        f.call.endSource,
+        f.call.endedAt,
+        f.legs[0]?.outcomeSource,
+        f.legs[0]?.waitMs,
+      ]),
+    ).toEqual([['call_timeout', at('2026-11-23T14:00:01+01:00'), 'call_timeout', 4 * 3600_000]]);
   });
 
   it('recomputes a finalised call as a correction with a higher version when a late event arrives', () => {
@@ -227,11 +273,20 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     const withoutAnswer = events.filter((e) => e.eventId !== 'e3');
     const { tracker, out } = run(withoutAnswer);
     tracker.advance(at('2026-11-23T10:30:00+01:00'), out);
-    expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome])).toEqual([[false, 5, 'abandoned']]);
+    expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome])).toEqual([
+      [false, 5, 'abandoned'],
+    ]);
     const answer = events.find((e) => e.eventId === 'e3');
     if (answer === undefined) throw new Error('fixture lacks e3');
     run([answer], tracker, out);
-    expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome, f.legs[0]?.transferredOut])).toEqual([
+    expect(
+      out.finalized.map((f) => [
+        f.previous !== undefined,
+        f.call.version,
+        f.legs[0]?.outcome,
+        f.legs[0]?.transferredOut,
+      ]),
+    ).toEqual([
       [false, 5, 'abandoned', false],
       [true, 6, 'answered', true],
     ]);
@@ -252,13 +307,27 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
   it('rejects a second outcome for a leg and an outcome for a leg that never entered a queue', () => {
     const raws = [
       ...readFixture('switch-example-call.jsonl').slice(0, 6),
-      rawEvent({ eventId: 'x1', type: 'TIMED_OUT', occurredAt: '2026-11-23T10:03:00+01:00', callId: 'c1', legId: 'l2' }),
-      rawEvent({ eventId: 'x2', type: 'ANSWERED', occurredAt: '2026-11-23T10:03:00+01:00', callId: 'c1', legId: 'ghost' }),
+      rawEvent({
+        eventId: 'x1',
+        type: 'TIMED_OUT',
+        occurredAt: '2026-11-23T10:03:00+01:00',
+        callId: 'c1',
+        legId: 'l2',
+      }),
+      rawEvent({
+        eventId: 'x2',
+        type: 'ANSWERED',
+        occurredAt: '2026-11-23T10:03:00+01:00',
+        callId: 'c1',
+        legId: 'ghost',
+      }),
     ];
     const { tracker, out } = run(raws);
     tracker.flushAll(out);
     expect(out.rejected.map((r) => [r.ref, r.reason])).toEqual([['x1', 'contradicts-call-state']]);
-    expect(out.finalized[0]?.rejected.map((r) => [r.ref, r.reason])).toEqual([['x2', 'contradicts-call-state']]);
+    expect(out.finalized[0]?.rejected.map((r) => [r.ref, r.reason])).toEqual([
+      ['x2', 'contradicts-call-state'],
+    ]);
     expect(out.finalized[0]?.call.version).toBe(7);
     expect([...out.done].sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'x1', 'x2']);
   });

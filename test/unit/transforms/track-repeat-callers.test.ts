@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { CallStarted } from '../../../src/events/call-event.ts';
 import { RepeatCallerTracker } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
 
-const start = (callId: string, iso: string, callerKey: string | null = 'k1', gemeente = 'GM0307'): CallStarted => ({
+const start = (
+  callId: string,
+  iso: string,
+  callerKey: string | null = 'k1',
+  gemeente = 'GM0307',
+): CallStarted => ({
   type: 'CALL_STARTED',
   eventId: `e-${callId}`,
   callId,
