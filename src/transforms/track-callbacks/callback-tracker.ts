@@ -68,7 +68,8 @@ export class CallbackTracker<Ref> {
     return this.#callbacks.size;
   }
 
-  apply(event: CallbackEvent, ref: Ref, out: CallbackOutput<Ref>): void {
+  /** Applies one event; returns what became of it. */
+  apply(event: CallbackEvent, ref: Ref, out: CallbackOutput<Ref>): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
       if (
@@ -76,7 +77,7 @@ export class CallbackTracker<Ref> {
         this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
       ) {
         out.orphans.push({ event, ref });
-        return;
+        return 'orphan';
       }
       state = {};
       this.#callbacks.set(event.callbackId, state);
@@ -85,14 +86,14 @@ export class CallbackTracker<Ref> {
     const same = event.type === 'CALLBACK_REQUESTED' ? state.requested : state.completed;
     if (same?.eventId === event.eventId) {
       out.duplicates++;
-      return;
+      return 'duplicate';
     }
     const conflict = this.#conflict(state, event);
     if (conflict !== undefined) {
       out.rejected.push({ reason: 'contradicts-call-state', detail: conflict, event, ref });
       if (state.requested === undefined && state.completed === undefined)
         this.#callbacks.delete(event.callbackId);
-      return;
+      return 'rejected';
     }
     if (event.type === 'CALLBACK_REQUESTED') state.requested = event;
     else state.completed = event;
@@ -109,6 +110,7 @@ export class CallbackTracker<Ref> {
     } else {
       this.#releaseAt.delete(event.callbackId);
     }
+    return 'applied';
   }
 
   advance(watermark: number): void {

@@ -84,8 +84,8 @@ export class CallTracker<Ref> {
     return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0 };
   }
 
-  /** Applies one event; results are appended to `out`. */
-  apply(event: CallStateEvent, ref: Ref, out: TrackerOutput<Ref>): void {
+  /** Applies one event; results are appended to `out`. Returns what became of the event. */
+  apply(event: CallStateEvent, ref: Ref, out: TrackerOutput<Ref>): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let entry = this.#calls.get(event.callId);
     const created = entry === undefined;
     if (entry === undefined) {
@@ -96,7 +96,7 @@ export class CallTracker<Ref> {
         this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
       ) {
         out.orphans.push({ event, ref });
-        return;
+        return 'orphan';
       }
       entry = {
         state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt),
@@ -108,20 +108,21 @@ export class CallTracker<Ref> {
     if (result.kind === 'duplicate') {
       (out as { duplicates: number }).duplicates++;
       out.done.push(ref);
-      return;
+      return 'duplicate';
     }
     if (result.kind === 'rejected') {
       out.rejected.push(result);
       out.done.push(ref);
       if (created) this.#calls.delete(event.callId);
-      return;
+      return 'rejected';
     }
     if (entry.emitted !== undefined) {
       // A late event for a call already final: recompute now, as a correction.
       this.#emit(entry, out);
-      return;
+      return 'applied';
     }
     this.#finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
+    return 'applied';
   }
 
   /** Moves the watermark forward (it never goes back) and finalises and releases what is due. */

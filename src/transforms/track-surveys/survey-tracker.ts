@@ -35,15 +35,16 @@ export class SurveyTracker<Ref> {
     return { facts: [], orphans: [], done: [], duplicates: 0 };
   }
 
-  apply(event: SurveyAnswered, ref: Ref, out: SurveyOutput<Ref>): void {
+  /** Applies one answer; returns what became of it. */
+  apply(event: SurveyAnswered, ref: Ref, out: SurveyOutput<Ref>): 'applied' | 'duplicate' | 'orphan' {
     if (this.#seen.has(event.eventId)) {
       out.duplicates++;
       out.done.push(ref);
-      return;
+      return 'duplicate';
     }
     if (event.occurredAt <= this.#watermark - this.#horizonMs) {
       out.orphans.push({ event, ref });
-      return;
+      return 'orphan';
     }
     this.#seen.set(event.eventId, event.occurredAt + this.#horizonMs);
     out.facts.push({
@@ -54,6 +55,7 @@ export class SurveyTracker<Ref> {
       score: event.score,
     });
     out.done.push(ref);
+    return 'applied';
   }
 
   advance(watermark: number): void {
