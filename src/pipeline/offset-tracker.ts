@@ -9,23 +9,30 @@ export class OffsetTracker {
   /** Per partition: offsets received in order, with a done flag, from the oldest pending one on. */
   readonly #partitions = new Map<
     number,
-    { offsets: number[]; done: Set<number>; next: number | undefined }
+    { offsets: number[]; done: Set<number>; next: number | undefined; maxReceived: number }
   >();
 
-  /** Registers a received message; offsets of a partition arrive in increasing order. */
-  received(partition: number, offset: number): void {
+  /**
+   * Registers a received message. Returns false for an offset at or below one already received:
+   * Kafka delivers it again after a rejoin or a failed batch, and its effect is already in memory.
+   */
+  received(partition: number, offset: number): boolean {
     let p = this.#partitions.get(partition);
     if (p === undefined) {
-      p = { offsets: [], done: new Set(), next: undefined };
+      p = { offsets: [], done: new Set(), next: undefined, maxReceived: -1 };
       this.#partitions.set(partition, p);
     }
+    if (offset <= p.maxReceived) return false;
+    p.maxReceived = offset;
     p.offsets.push(offset);
+    return true;
   }
 
   /** Marks a message's effect as safely stored. */
   acknowledged(partition: number, offset: number): void {
     const p = this.#partitions.get(partition);
-    if (p === undefined) return;
+    // Acknowledging twice (a rejected event is both dead-lettered and released) is harmless.
+    if (p === undefined || (p.next !== undefined && offset < p.next)) return;
     p.done.add(offset);
     let i = 0;
     while (i < p.offsets.length) {

@@ -28,7 +28,7 @@ export class PipelineMetrics {
     const registers = [registry];
     this.events = new Counter({
       name: 'bereik_events_total',
-      help: 'Messages consumed from the switch topic, by what became of them: accepted, duplicate, dead_lettered, orphan.',
+      help: 'Messages consumed from the switch topic, by what became of them: accepted, duplicate, dead_lettered, orphan, redelivered (already in memory).',
       labelNames: ['result'],
       registers,
     });
@@ -39,7 +39,7 @@ export class PipelineMetrics {
       registers,
     });
     for (const reason of Object.keys(deadLetterReasons)) this.deadLetters.inc({ reason }, 0);
-    for (const result of ['accepted', 'duplicate', 'dead_lettered', 'orphan']) this.events.inc({ result }, 0);
+    for (const result of ['accepted', 'duplicate', 'dead_lettered', 'orphan', 'redelivered']) this.events.inc({ result }, 0);
     this.corrections = new Counter({
       name: 'bereik_corrections_total',
       help: 'Facts recomputed after a late event beyond the allowed lateness (calls) or a late earlier call (repeat).',

@@ -28,6 +28,16 @@ describe('offset tracker', () => {
     );
   });
 
+  it('refuses an offset it already received (a redelivery after a rejoin)', () => {
+    const t = new OffsetTracker();
+    expect(t.received(0, 7)).toBe(true);
+    expect(t.received(0, 8)).toBe(true);
+    expect(t.received(0, 7)).toBe(false);
+    t.acknowledged(0, 7);
+    t.acknowledged(0, 8);
+    expect(t.committable()).toEqual(new Map([[0, 9]]));
+  });
+
   it('forgets a revoked partition', () => {
     const t = new OffsetTracker();
     t.received(3, 1);

@@ -1,0 +1,417 @@
+/**
+ * The engine: consumed messages in, facts and dead letters out, offsets committable only for
+ * what the sinks acknowledged. It decodes and validates at the edge, routes each event to its
+ * tracker (calls, callbacks, surveys, repeat callers), moves the event-time watermark, counts
+ * final facts in Prometheus, and on flush resolves late events of released calls against the
+ * stored history, writes dead letters and facts (waiting out outages), then acknowledges.
+ *
+ * It knows Kafka and ClickHouse only through the interfaces in sink-batch.ts; the consumer loop
+ * (sources/kafka/consumer.ts) feeds it and commits what flush() returns.
+ */
+import type { Targets } from '../config/targets.ts';
+import type { Topology } from '../config/topology.ts';
+import type { CallEvent } from '../events/call-event.ts';
+import type { Rejection } from '../events/dead-letter.ts';
+import type { BusinessMetrics } from '../sinks/prometheus/business-metrics.ts';
+import type { DecodeResult } from '../sources/kafka/decode-message.ts';
+import { validateCallEvent } from '../sources/kafka/validate-event.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
+import { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
+import { CallState, type CallFacts, type CallStateEvent } from '../transforms/track-calls/call-state.ts';
+import { CallTracker, type FinalizedCall } from '../transforms/track-calls/call-tracker.ts';
+import { RepeatCallerTracker } from '../transforms/track-repeat-callers/repeat-tracker.ts';
+import { SurveyTracker } from '../transforms/track-surveys/survey-tracker.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import {
+  emptyBatch,
+  type DeadLetter,
+  type DeadLetterSink,
+  type FactSink,
+  type IncomingMessage,
+  type SinkBatch,
+} from './sink-batch.ts';
+
+export interface ProcessorOptions {
+  readonly allowedLatenessMs: number;
+  readonly callTimeoutMs: number;
+  /** How long final calls stay in memory for cheap corrections. */
+  readonly correctionMs: number;
+  readonly batchMaxRows: number;
+  readonly batchMaxWaitMs: number;
+  readonly consumerGroup: string;
+}
+
+export interface ProcessorDeps {
+  readonly topology: Topology;
+  readonly targets: Targets;
+  readonly options: ProcessorOptions;
+  readonly decoder: { decode(value: Buffer | null): Promise<DecodeResult> };
+  readonly pseudonymise: (callerNumber: string) => string;
+  readonly sink: FactSink;
+  readonly deadLetters: DeadLetterSink;
+  readonly business: BusinessMetrics;
+  readonly telemetry: PipelineMetrics;
+  readonly log: Logger;
+  /** Wall clock: only for the future-timestamp check, gauges and latency, never for windows. */
+  readonly now: () => number;
+  /** Runs an I/O step until it succeeds, backing off while a dependency is down. */
+  readonly retry: <T>(what: string, step: () => Promise<T>) => Promise<T>;
+}
+
+/** Events more than this far ahead of the wall clock do not move the watermark (a bad clock must not close every call). */
+const maxWatermarkLeadMs = 5 * 60_000;
+
+export class Processor {
+  readonly #deps: ProcessorDeps;
+  readonly #calls: CallTracker<IncomingMessage>;
+  readonly #callbacks: CallbackTracker<IncomingMessage>;
+  readonly #surveys: SurveyTracker<IncomingMessage>;
+  readonly #repeats: RepeatCallerTracker;
+  readonly #offsets = new OffsetTracker();
+  #callOut = CallTracker.output<IncomingMessage>();
+  #callbackOut = CallbackTracker.output<IncomingMessage>();
+  #surveyOut = SurveyTracker.output<IncomingMessage>();
+  #repeatOut = RepeatCallerTracker.output();
+  #batch: SinkBatch;
+  #deadLetters: DeadLetter[] = [];
+  #acks: IncomingMessage[] = [];
+  #watermark = Number.NEGATIVE_INFINITY;
+  #bufferedSince: number | undefined;
+  #lastMessageAt: number;
+
+  constructor(deps: ProcessorDeps) {
+    this.#deps = deps;
+    const { allowedLatenessMs, callTimeoutMs, correctionMs, consumerGroup } = deps.options;
+    this.#calls = new CallTracker(deps.topology, { allowedLatenessMs, callTimeoutMs, correctionMs });
+    this.#callbacks = new CallbackTracker((g) => deps.topology.calendarOf(g), { allowedLatenessMs, correctionMs });
+    this.#surveys = new SurveyTracker(allowedLatenessMs + correctionMs);
+    this.#repeats = new RepeatCallerTracker(allowedLatenessMs + correctionMs);
+    this.#batch = emptyBatch(consumerGroup);
+    this.#lastMessageAt = deps.now();
+  }
+
+  get watermark(): number {
+    return this.#watermark;
+  }
+
+  /** Restores the watermark a previous run stored, so replayed events of released calls are recognised as such. */
+  restoreWatermark(watermarkMs: number): void {
+    this.#moveWatermark(watermarkMs);
+  }
+
+  /** Handles consumed messages of one partition, in offset order. */
+  async handle(messages: readonly IncomingMessage[]): Promise<void> {
+    for (const message of messages) await this.#handleOne(message);
+    if (messages.length > 0) this.#lastMessageAt = this.#deps.now();
+    this.#advanceTrackers();
+    this.#drain();
+  }
+
+  /**
+   * Called on a timer. When no message arrived for `idleMs`, event time has caught up with the
+   * wall clock: the watermark moves to now, so the last calls of a quiet period become final.
+   */
+  tick(idleMs: number): void {
+    const now = this.#deps.now();
+    if (now - this.#lastMessageAt >= idleMs && now > this.#watermark) {
+      this.#moveWatermark(now);
+      this.#advanceTrackers();
+      this.#drain();
+    }
+    this.#refreshGauges(now);
+  }
+
+  /** Finalises every open call now (a bounded input is complete). */
+  finishAll(): void {
+    this.#calls.flushAll(this.#callOut);
+    this.#drain();
+  }
+
+  /** True when the buffer is big or old enough to write. */
+  needsFlush(): boolean {
+    const rows = this.#bufferedRows();
+    if (rows === 0) return false;
+    if (rows >= this.#deps.options.batchMaxRows) return true;
+    return this.#bufferedSince !== undefined && this.#deps.now() - this.#bufferedSince >= this.#deps.options.batchMaxWaitMs;
+  }
+
+  /**
+   * Resolves late events against history, writes dead letters and facts (retrying until the
+   * sinks accept them), acknowledges what they covered, and returns the offsets now committable.
+   */
+  async flush(): Promise<Map<number, number>> {
+    await this.#resolveOrphans();
+    this.#drain();
+    const { deadLetters, sink, retry, telemetry } = this.#deps;
+    if (this.#deadLetters.length > 0) {
+      const letters = this.#deadLetters;
+      const started = performance.now();
+      await retry('dead-letter topic', () => deadLetters.send(letters));
+      telemetry.sinkLatency.observe({ sink: 'dead_letters' }, (performance.now() - started) / 1000);
+    }
+    if (this.#batchRows() > 0) {
+      const batch: SinkBatch = Number.isFinite(this.#watermark) ? { ...this.#batch, watermarkMs: this.#watermark } : this.#batch;
+      const started = performance.now();
+      await retry('ClickHouse', () => sink.write(batch));
+      telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
+    }
+    const now = this.#deps.now();
+    for (const message of this.#acks) {
+      this.#offsets.acknowledged(message.partition, message.offset);
+      if (message.timestamp > 0) telemetry.eventToRow.observe(Math.max(0, now - message.timestamp) / 1000);
+    }
+    this.#batch = emptyBatch(this.#deps.options.consumerGroup);
+    this.#deadLetters = [];
+    this.#acks = [];
+    this.#bufferedSince = undefined;
+    return this.#offsets.committable();
+  }
+
+  /** Forgets the offsets of partitions this consumer no longer owns. */
+  revoke(partitions: readonly number[]): void {
+    for (const p of partitions) this.#offsets.revoke(p);
+  }
+
+  async #handleOne(message: IncomingMessage): Promise<void> {
+    const { telemetry, decoder, retry } = this.#deps;
+    if (!this.#offsets.received(message.partition, message.offset)) {
+      telemetry.events.inc({ result: 'redelivered' });
+      return;
+    }
+    this.#bufferedSince ??= this.#deps.now();
+    // A registry that does not answer is waited out here: the message itself is fine.
+    const decoded = await retry('Schema Registry', () => decoder.decode(message.value));
+    if (!decoded.ok) {
+      this.#deadLetter(message, decoded);
+      return;
+    }
+    const valid = validateCallEvent(decoded.raw, {
+      topology: this.#deps.topology.queueIds,
+      pseudonymise: this.#deps.pseudonymise,
+      nowMs: this.#deps.now(),
+    });
+    if (!valid.ok) {
+      this.#deadLetter(message, valid);
+      return;
+    }
+    const event = valid.event;
+    let result: 'applied' | 'duplicate' | 'rejected' | 'orphan';
+    switch (event.type) {
+      case 'CALLBACK_REQUESTED':
+      case 'CALLBACK_COMPLETED':
+        result = this.#callbacks.apply(event, message, this.#callbackOut);
+        break;
+      case 'SURVEY_ANSWERED':
+        result = this.#surveys.apply(event, message, this.#surveyOut);
+        break;
+      default:
+        result = this.#calls.apply(event, message, this.#callOut);
+        if (result === 'applied' && event.type === 'CALL_STARTED') this.#repeats.apply(event, this.#repeatOut);
+    }
+    if (result === 'applied') {
+      this.#batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
+      telemetry.events.inc({ result: 'accepted' });
+      if (event.occurredAt <= this.#deps.now() + maxWatermarkLeadMs) this.#moveWatermark(event.occurredAt);
+    } else if (result === 'duplicate') {
+      telemetry.events.inc({ result: 'duplicate' });
+    } else if (result === 'orphan') {
+      telemetry.events.inc({ result: 'orphan' });
+    }
+    // Rejected events reach the dead letters through the trackers' outputs (#drain).
+  }
+
+  #deadLetter(message: IncomingMessage, rejection: Rejection): void {
+    this.#deadLetters.push({ message, reason: rejection.reason, detail: rejection.detail });
+    this.#acks.push(message);
+    this.#deps.telemetry.deadLetters.inc({ reason: rejection.reason });
+    this.#deps.telemetry.events.inc({ result: 'dead_lettered' });
+  }
+
+  #moveWatermark(ms: number): void {
+    if (ms > this.#watermark) {
+      this.#watermark = ms;
+      this.#deps.telemetry.watermark.set(ms / 1000);
+    }
+  }
+
+  #advanceTrackers(): void {
+    this.#calls.advance(this.#watermark, this.#callOut);
+    this.#callbacks.advance(this.#watermark);
+    this.#surveys.advance(this.#watermark);
+    this.#repeats.advance(this.#watermark);
+    const { telemetry } = this.#deps;
+    telemetry.openCalls.set(this.#calls.openCalls);
+    telemetry.callsInMemory.set(this.#calls.callsInMemory);
+    telemetry.openCallbacks.set(this.#callbacks.callbacksInMemory);
+  }
+
+  /** Moves tracker outputs into the pending batch, dead letters and acknowledgements; counts final facts. */
+  #drain(): void {
+    const { business, telemetry } = this.#deps;
+    const now = this.#deps.now();
+    const calls = this.#callOut;
+    for (const finalized of calls.finalized) this.#addCall(finalized);
+    for (const r of calls.rejected) this.#deadLetter(r.ref, r);
+    this.#acks.push(...calls.done);
+    // Latency from the switch producing an event to its effect being counted here.
+    if (calls.finalized.length > 0) for (const m of calls.done) if (m.timestamp > 0) telemetry.eventToCount.observe(Math.max(0, now - m.timestamp) / 1000);
+    this.#callOut = { ...CallTracker.output<IncomingMessage>(), orphans: calls.orphans };
+
+    const callbacks = this.#callbackOut;
+    for (const { fact, previous } of callbacks.facts) {
+      this.#batch.callbacks.push(fact);
+      business.countCallback(fact, previous);
+    }
+    for (const r of callbacks.rejected) this.#deadLetter(r.ref, r);
+    this.#acks.push(...callbacks.done);
+    this.#callbackOut = { ...CallbackTracker.output<IncomingMessage>(), orphans: callbacks.orphans };
+
+    const surveys = this.#surveyOut;
+    for (const fact of surveys.facts) {
+      this.#batch.surveys.push(fact);
+      business.countSurvey(fact);
+    }
+    this.#acks.push(...surveys.done);
+    this.#surveyOut = { ...SurveyTracker.output<IncomingMessage>(), orphans: surveys.orphans };
+
+    for (const { fact, previous } of this.#repeatOut.facts) {
+      this.#batch.callStarts.push(fact);
+      business.countCallStart(fact, previous);
+      if (previous !== undefined) telemetry.corrections.inc({ kind: 'repeat' });
+    }
+    this.#repeatOut = RepeatCallerTracker.output();
+  }
+
+  #addCall(finalized: FinalizedCall<IncomingMessage> | (CallFacts<IncomingMessage> & { previous: CallFacts<IncomingMessage> | undefined })): void {
+    const { business, telemetry } = this.#deps;
+    const { call, legs, previous, rejected } = finalized;
+    this.#batch.calls.push(call);
+    this.#batch.legs.push(...legs);
+    if (previous !== undefined) {
+      const kept = new Set(legs.map((l) => l.legId));
+      for (const old of previous.legs) if (!kept.has(old.legId)) this.#batch.legTombstones.push({ ...old, version: call.version });
+      telemetry.corrections.inc({ kind: 'call' });
+    }
+    for (const r of rejected) this.#deadLetter(r.ref, r);
+    business.countCall(legs, call, previous);
+  }
+
+  /** Late events of calls, callbacks and surveys no longer in memory: settle them against the stored history. */
+  async #resolveOrphans(): Promise<void> {
+    const callOrphans = this.#callOut.orphans.splice(0);
+    const callbackOrphans = this.#callbackOut.orphans.splice(0);
+    const surveyOrphans = this.#surveyOut.orphans.splice(0);
+    if (callOrphans.length + callbackOrphans.length + surveyOrphans.length === 0) return;
+    const { sink, retry, telemetry } = this.#deps;
+
+    if (callOrphans.length > 0) {
+      const history = await retry('ClickHouse history', () => sink.loadCallHistory([...new Set(callOrphans.map((o) => o.event.callId))]));
+      const byCall = groupBy(history, (e) => ('callId' in e ? e.callId : null));
+      for (const [callId, orphans] of groupBy(callOrphans, (o) => o.event.callId)) {
+        this.#resolveCall(callId, byCall.get(callId) ?? [], orphans);
+      }
+      telemetry.orphans.inc({ kind: 'call' }, callOrphans.length);
+    }
+    if (callbackOrphans.length > 0) {
+      const history = await retry('ClickHouse history', () =>
+        sink.loadCallbackHistory([...new Set(callbackOrphans.map((o) => o.event.callbackId))]),
+      );
+      const tracker = new CallbackTracker<IncomingMessage | null>((g) => this.#deps.topology.calendarOf(g), {
+        allowedLatenessMs: 0,
+        correctionMs: 0,
+      });
+      const ignored = CallbackTracker.output<IncomingMessage | null>();
+      for (const e of history) if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') tracker.apply(e, null, ignored);
+      const out = CallbackTracker.output<IncomingMessage | null>();
+      for (const { event, ref } of callbackOrphans) {
+        if (tracker.apply(event, ref, out) === 'applied') this.#ledger(event, ref);
+      }
+      for (const { fact, previous } of out.facts) {
+        this.#batch.callbacks.push(fact);
+        this.#deps.business.countCallback(fact, previous);
+      }
+      for (const r of out.rejected) if (r.ref !== null) this.#deadLetter(r.ref, r);
+      this.#acks.push(...callbackOrphans.map((o) => o.ref));
+      telemetry.orphans.inc({ kind: 'callback' }, callbackOrphans.length);
+    }
+    if (surveyOrphans.length > 0) {
+      const known = await retry('ClickHouse history', () => sink.existingSurveyIds(surveyOrphans.map((o) => o.event.eventId)));
+      for (const { event, ref } of surveyOrphans) {
+        if (known.has(event.eventId)) {
+          telemetry.events.inc({ result: 'duplicate' });
+        } else {
+          known.add(event.eventId);
+          const fact = { eventId: event.eventId, callId: event.callId, gemeente: event.gemeente, answeredAt: event.occurredAt, score: event.score };
+          this.#batch.surveys.push(fact);
+          this.#deps.business.countSurvey(fact);
+          this.#ledger(event, ref);
+        }
+        this.#acks.push(ref);
+      }
+      telemetry.orphans.inc({ kind: 'survey' }, surveyOrphans.length);
+    }
+  }
+
+  /** Rebuilds a released call from its stored events, applies the late ones and emits a correction. */
+  #resolveCall(callId: string, history: readonly CallEvent[], orphans: readonly { event: CallStateEvent; ref: IncomingMessage }[]): void {
+    const first = orphans[0];
+    if (first === undefined) return;
+    const state = new CallState<IncomingMessage | null>(callId, first.event.gemeente, first.event.occurredAt);
+    for (const e of history) if (isCallStateEvent(e)) state.apply(e, null);
+    const timeoutAt = () => state.lastEventAt + this.#deps.options.callTimeoutMs;
+    const before = history.length > 0 ? state.computeFacts(this.#deps.topology, timeoutAt()) : undefined;
+    state.discard(before?.rejected ?? []);
+    let applied = 0;
+    for (const { event, ref } of orphans) {
+      const result = state.apply(event, ref);
+      if (result.kind === 'applied') {
+        applied++;
+        this.#ledger(event, ref);
+      } else if (result.kind === 'duplicate') {
+        this.#deps.telemetry.events.inc({ result: 'duplicate' });
+      } else {
+        this.#deadLetter(ref, result);
+      }
+      this.#acks.push(ref);
+    }
+    if (applied === 0) return;
+    const after = state.computeFacts(this.#deps.topology, timeoutAt());
+    const rejected = after.rejected.flatMap((r) => (r.ref === null ? [] : [{ ...r, ref: r.ref }]));
+    const previous = before === undefined ? undefined : { ...before, rejected: [] };
+    this.#addCall({ call: after.call, legs: after.legs, rejected, previous });
+  }
+
+  #ledger(event: CallEvent, message: IncomingMessage): void {
+    this.#batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
+  }
+
+  #batchRows(): number {
+    const b = this.#batch;
+    return b.events.length + b.legs.length + b.legTombstones.length + b.calls.length + b.callStarts.length + b.surveys.length + b.callbacks.length;
+  }
+
+  #bufferedRows(): number {
+    return this.#batchRows() + this.#deadLetters.length + this.#acks.length + this.#callOut.orphans.length + this.#callbackOut.orphans.length + this.#surveyOut.orphans.length;
+  }
+
+  #refreshGauges(now: number): void {
+    this.#deps.business.refreshGauges(now, this.#callbacks.openAndOverdue(now), this.#deps.targets);
+  }
+}
+
+function isCallStateEvent(e: CallEvent): e is CallStateEvent {
+  return e.type !== 'CALLBACK_REQUESTED' && e.type !== 'CALLBACK_COMPLETED' && e.type !== 'SURVEY_ANSWERED';
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
