@@ -1,10 +1,12 @@
 /**
  * Brings the real local stack up once for all integration tests (installing what is missing),
  * hands the endpoints to the tests, and stops afterwards only the pieces it started itself, so a
- * stack the developer runs on purpose keeps running.
+ * stack the developer runs on purpose keeps running. With Docker, the same services come from
+ * deploy/docker-compose.yml through testcontainers instead (containers.ts).
  */
 import type { TestProject } from 'vitest/node';
 import { stackDown, stackEndpoints, stackUp, type StackEndpoints } from '../../src/stack/stack.ts';
+import { startContainers, useContainers } from './containers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +15,13 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (useContainers()) {
+    const environment = await startContainers();
+    project.provide('endpoints', stackEndpoints());
+    return async () => {
+      await environment.down();
+    };
+  }
   const started = Date.now();
   const result = await stackUp((line) => {
     console.log(`[stack] ${line}`);
