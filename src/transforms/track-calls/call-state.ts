@@ -221,7 +221,7 @@ export class CallState<Ref> {
         category,
         withinServiceLevel: category === 'offered' && answered && isWithinServiceLevel(waitMs, context.norm),
         transferredFromLegId: entered.transferredFromLegId,
-        transferredOut: answered && transferredFrom.has(entered.legId),
+        transferredOut: category === 'offered' && answered && transferredFrom.has(entered.legId),
         agentId: ended?.type === 'ANSWERED' ? ended.agentId : null,
         normId: context.norm.id,
         version,

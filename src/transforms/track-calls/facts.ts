@@ -33,7 +33,7 @@ export interface LegFact {
   readonly withinServiceLevel: boolean;
   /** The answered leg an agent transferred this one from; null for a first leg. */
   readonly transferredFromLegId: string | null;
-  /** This leg was answered and an agent transferred the call on to another queue. */
+  /** This leg was offered and answered, and an agent transferred the call on to another queue (DOMAIN's transferred_out). */
   readonly transferredOut: boolean;
   readonly agentId: string | null;
   /** The norm the classification used. */
