@@ -84,7 +84,10 @@ export class Processor {
     this.#deps = deps;
     const { allowedLatenessMs, callTimeoutMs, correctionMs, consumerGroup } = deps.options;
     this.#calls = new CallTracker(deps.topology, { allowedLatenessMs, callTimeoutMs, correctionMs });
-    this.#callbacks = new CallbackTracker((g) => deps.topology.calendarOf(g), { allowedLatenessMs, correctionMs });
+    this.#callbacks = new CallbackTracker((g) => deps.topology.calendarOf(g), {
+      allowedLatenessMs,
+      correctionMs,
+    });
     this.#surveys = new SurveyTracker(allowedLatenessMs + correctionMs);
     this.#repeats = new RepeatCallerTracker(allowedLatenessMs + correctionMs);
     this.#batch = emptyBatch(consumerGroup);
@@ -133,7 +136,10 @@ export class Processor {
     const rows = this.#bufferedRows();
     if (rows === 0) return false;
     if (rows >= this.#deps.options.batchMaxRows) return true;
-    return this.#bufferedSince !== undefined && this.#deps.now() - this.#bufferedSince >= this.#deps.options.batchMaxWaitMs;
+    return (
+      this.#bufferedSince !== undefined &&
+      this.#deps.now() - this.#bufferedSince >= this.#deps.options.batchMaxWaitMs
+    );
   }
 
   /**
@@ -151,7 +157,9 @@ export class Processor {
       telemetry.sinkLatency.observe({ sink: 'dead_letters' }, (performance.now() - started) / 1000);
     }
     if (this.#batchRows() > 0) {
-      const batch: SinkBatch = Number.isFinite(this.#watermark) ? { ...this.#batch, watermarkMs: this.#watermark } : this.#batch;
+      const batch: SinkBatch = Number.isFinite(this.#watermark)
+        ? { ...this.#batch, watermarkMs: this.#watermark }
+        : this.#batch;
       const started = performance.now();
       await retry('ClickHouse', () => sink.write(batch));
       telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
@@ -207,7 +215,8 @@ export class Processor {
         break;
       default:
         result = this.#calls.apply(event, message, this.#callOut);
-        if (result === 'applied' && event.type === 'CALL_STARTED') this.#repeats.apply(event, this.#repeatOut);
+        if (result === 'applied' && event.type === 'CALL_STARTED')
+          this.#repeats.apply(event, this.#repeatOut);
     }
     if (result === 'applied') {
       this.#batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
@@ -255,7 +264,9 @@ export class Processor {
     for (const r of calls.rejected) this.#deadLetter(r.ref, r);
     this.#acks.push(...calls.done);
     // Latency from the switch producing an event to its effect being counted here.
-    if (calls.finalized.length > 0) for (const m of calls.done) if (m.timestamp > 0) telemetry.eventToCount.observe(Math.max(0, now - m.timestamp) / 1000);
+    if (calls.finalized.length > 0)
+      for (const m of calls.done)
+        if (m.timestamp > 0) telemetry.eventToCount.observe(Math.max(0, now - m.timestamp) / 1000);
     this.#callOut = { ...CallTracker.output<IncomingMessage>(), orphans: calls.orphans };
 
     const callbacks = this.#callbackOut;
@@ -283,15 +294,22 @@ export class Processor {
     this.#repeatOut = RepeatCallerTracker.output();
   }
 
-  #addCall(finalized: FinalizedCall<IncomingMessage> | (CallFacts<IncomingMessage> & { previous: CallFacts<IncomingMessage> | undefined })): void {
+  #addCall(
+    finalized:
+      | FinalizedCall<IncomingMessage>
+      | (CallFacts<IncomingMessage> & { previous: CallFacts<IncomingMessage> | undefined }),
+  ): void {
     const { business, telemetry } = this.#deps;
     const { call, legs, previous, rejected } = finalized;
     this.#batch.calls.push(call);
     this.#batch.legs.push(...legs);
     if (previous !== undefined) {
       const kept = new Set(legs.map((l) => l.legId));
-      for (const old of previous.legs) if (!kept.has(old.legId)) this.#batch.legTombstones.push({ ...old, version: call.version });
+      for (const old of previous.legs)
+        if (!kept.has(old.legId)) this.#batch.legTombstones.push({ ...old, version: call.version });
       telemetry.corrections.inc({ kind: 'call' });
+    } else if (finalized.incompleteLegs > 0) {
+      telemetry.incompleteLegs.inc(finalized.incompleteLegs);
     }
     for (const r of rejected) this.#deadLetter(r.ref, r);
     business.countCall(legs, call, previous);
@@ -306,43 +324,50 @@ export class Processor {
     const { sink, retry, telemetry } = this.#deps;
 
     if (callOrphans.length > 0) {
-      const history = await retry('ClickHouse history', () => sink.loadCallHistory([...new Set(callOrphans.map((o) => o.event.callId))]));
-      const byCall = groupBy(history, (e) => ('callId' in e ? e.callId : null));
+      const callIds = new Set(callOrphans.map((o) => o.event.callId));
+      const stored = await retry('ClickHouse history', () => sink.loadCallHistory([...callIds]));
+      // Events accepted since the last flush are not stored yet, but are history all the same.
+      const pending = this.#batch.events.filter((e) => isCallStateEvent(e) && callIds.has(e.callId));
+      const byCall = groupBy(uniqueEvents([...stored, ...pending]), (e) => ('callId' in e ? e.callId : null));
       for (const [callId, orphans] of groupBy(callOrphans, (o) => o.event.callId)) {
         this.#resolveCall(callId, byCall.get(callId) ?? [], orphans);
       }
       telemetry.orphans.inc({ kind: 'call' }, callOrphans.length);
     }
     if (callbackOrphans.length > 0) {
-      const history = await retry('ClickHouse history', () =>
-        sink.loadCallbackHistory([...new Set(callbackOrphans.map((o) => o.event.callbackId))]),
+      const callbackIds = new Set(callbackOrphans.map((o) => o.event.callbackId));
+      const stored = await retry('ClickHouse history', () => sink.loadCallbackHistory([...callbackIds]));
+      const pending = this.#batch.events.filter(
+        (e) =>
+          (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') &&
+          callbackIds.has(e.callbackId),
       );
-      const tracker = new CallbackTracker<IncomingMessage | null>((g) => this.#deps.topology.calendarOf(g), {
-        allowedLatenessMs: 0,
-        correctionMs: 0,
-      });
-      const ignored = CallbackTracker.output<IncomingMessage | null>();
-      for (const e of history) if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') tracker.apply(e, null, ignored);
-      const out = CallbackTracker.output<IncomingMessage | null>();
+      const history = uniqueEvents([...stored, ...pending]);
+      for (const e of history)
+        if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
       for (const { event, ref } of callbackOrphans) {
-        if (tracker.apply(event, ref, out) === 'applied') this.#ledger(event, ref);
+        if (this.#callbacks.apply(event, ref, this.#callbackOut, { resolved: true }) === 'applied')
+          this.#ledger(event, ref);
       }
-      for (const { fact, previous } of out.facts) {
-        this.#batch.callbacks.push(fact);
-        this.#deps.business.countCallback(fact, previous);
-      }
-      for (const r of out.rejected) if (r.ref !== null) this.#deadLetter(r.ref, r);
-      this.#acks.push(...callbackOrphans.map((o) => o.ref));
       telemetry.orphans.inc({ kind: 'callback' }, callbackOrphans.length);
     }
     if (surveyOrphans.length > 0) {
-      const known = await retry('ClickHouse history', () => sink.existingSurveyIds(surveyOrphans.map((o) => o.event.eventId)));
+      const known = await retry('ClickHouse history', () =>
+        sink.existingSurveyIds(surveyOrphans.map((o) => o.event.eventId)),
+      );
+      for (const s of this.#batch.surveys) known.add(s.eventId);
       for (const { event, ref } of surveyOrphans) {
         if (known.has(event.eventId)) {
           telemetry.events.inc({ result: 'duplicate' });
         } else {
           known.add(event.eventId);
-          const fact = { eventId: event.eventId, callId: event.callId, gemeente: event.gemeente, answeredAt: event.occurredAt, score: event.score };
+          const fact = {
+            eventId: event.eventId,
+            callId: event.callId,
+            gemeente: event.gemeente,
+            answeredAt: event.occurredAt,
+            score: event.score,
+          };
           this.#batch.surveys.push(fact);
           this.#deps.business.countSurvey(fact);
           this.#ledger(event, ref);
@@ -354,7 +379,11 @@ export class Processor {
   }
 
   /** Rebuilds a released call from its stored events, applies the late ones and emits a correction. */
-  #resolveCall(callId: string, history: readonly CallEvent[], orphans: readonly { event: CallStateEvent; ref: IncomingMessage }[]): void {
+  #resolveCall(
+    callId: string,
+    history: readonly CallEvent[],
+    orphans: readonly { event: CallStateEvent; ref: IncomingMessage }[],
+  ): void {
     const first = orphans[0];
     if (first === undefined) return;
     const state = new CallState<IncomingMessage | null>(callId, first.event.gemeente, first.event.occurredAt);
@@ -368,6 +397,7 @@ export class Processor {
       if (result.kind === 'applied') {
         applied++;
         this.#ledger(event, ref);
+        if (event.type === 'CALL_STARTED') this.#repeats.apply(event, this.#repeatOut);
       } else if (result.kind === 'duplicate') {
         this.#deps.telemetry.events.inc({ result: 'duplicate' });
       } else {
@@ -379,7 +409,13 @@ export class Processor {
     const after = state.computeFacts(this.#deps.topology, timeoutAt());
     const rejected = after.rejected.flatMap((r) => (r.ref === null ? [] : [{ ...r, ref: r.ref }]));
     const previous = before === undefined ? undefined : { ...before, rejected: [] };
-    this.#addCall({ call: after.call, legs: after.legs, rejected, previous });
+    this.#addCall({
+      call: after.call,
+      legs: after.legs,
+      rejected,
+      previous,
+      incompleteLegs: after.incompleteLegs,
+    });
   }
 
   #ledger(event: CallEvent, message: IncomingMessage): void {
@@ -388,11 +424,26 @@ export class Processor {
 
   #batchRows(): number {
     const b = this.#batch;
-    return b.events.length + b.legs.length + b.legTombstones.length + b.calls.length + b.callStarts.length + b.surveys.length + b.callbacks.length;
+    return (
+      b.events.length +
+      b.legs.length +
+      b.legTombstones.length +
+      b.calls.length +
+      b.callStarts.length +
+      b.surveys.length +
+      b.callbacks.length
+    );
   }
 
   #bufferedRows(): number {
-    return this.#batchRows() + this.#deadLetters.length + this.#acks.length + this.#callOut.orphans.length + this.#callbackOut.orphans.length + this.#surveyOut.orphans.length;
+    return (
+      this.#batchRows() +
+      this.#deadLetters.length +
+      this.#acks.length +
+      this.#callOut.orphans.length +
+      this.#callbackOut.orphans.length +
+      this.#surveyOut.orphans.length
+    );
   }
 
   #refreshGauges(now: number): void {
@@ -402,6 +453,11 @@ export class Processor {
 
 function isCallStateEvent(e: CallEvent): e is CallStateEvent {
   return e.type !== 'CALLBACK_REQUESTED' && e.type !== 'CALLBACK_COMPLETED' && e.type !== 'SURVEY_ANSWERED';
+}
+
+/** Events by eventId once (an event can be both stored and still in the pending batch). */
+function uniqueEvents(events: readonly CallEvent[]): CallEvent[] {
+  return [...new Map(events.map((e) => [e.eventId, e])).values()];
 }
 
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
@@ -414,4 +470,3 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
   }
   return groups;
 }
-

@@ -30,13 +30,18 @@ export function retrier(options: RetryOptions): <T>(what: string, step: () => Pr
         }
         return result;
       } catch (error) {
-        if ((error as { canRetry?: unknown }).canRetry === false || options.signal?.aborted === true) throw error;
+        if ((error as { canRetry?: unknown }).canRetry === false || options.signal?.aborted === true)
+          throw error;
         options.onFailure?.(what, error);
         options.log.warn(`${what} failed, retrying in ${delay} ms`, {
           attempt,
           error: error instanceof Error ? error.message : String(error),
         });
-        await sleep(delay * (0.5 + Math.random() / 2), undefined, options.signal === undefined ? undefined : { signal: options.signal });
+        await sleep(
+          delay * (0.5 + Math.random() / 2),
+          undefined,
+          options.signal === undefined ? undefined : { signal: options.signal },
+        );
         delay = Math.min(max, delay * 2);
       }
     }

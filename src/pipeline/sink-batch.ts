@@ -59,5 +59,14 @@ export interface DeadLetterSink {
 }
 
 export function emptyBatch(consumerGroup: string): SinkBatch {
-  return { events: [], legs: [], legTombstones: [], calls: [], callStarts: [], surveys: [], callbacks: [], consumerGroup };
+  return {
+    events: [],
+    legs: [],
+    legTombstones: [],
+    calls: [],
+    callStarts: [],
+    surveys: [],
+    callbacks: [],
+    consumerGroup,
+  };
 }

@@ -12,11 +12,16 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(component: string, level: LogLevel = (process.env['BEREIK_LOG_LEVEL'] as LogLevel | undefined) ?? 'info'): Logger {
+export function createLogger(
+  component: string,
+  level: LogLevel = (process.env['BEREIK_LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
+): Logger {
   const min = order[level];
   const write = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < min) return;
-    process.stderr.write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), component, message, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: lvl, time: new Date().toISOString(), component, message, ...fields })}\n`,
+    );
   };
   return {
     debug: (m, f) => {

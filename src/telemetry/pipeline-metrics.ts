@@ -23,6 +23,7 @@ export class PipelineMetrics {
   readonly eventToCount: Histogram;
   readonly eventToRow: Histogram;
   readonly registryRetries: Counter;
+  readonly incompleteLegs: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -39,7 +40,8 @@ export class PipelineMetrics {
       registers,
     });
     for (const reason of Object.keys(deadLetterReasons)) this.deadLetters.inc({ reason }, 0);
-    for (const result of ['accepted', 'duplicate', 'dead_lettered', 'orphan', 'redelivered']) this.events.inc({ result }, 0);
+    for (const result of ['accepted', 'duplicate', 'dead_lettered', 'orphan', 'redelivered'])
+      this.events.inc({ result }, 0);
     this.corrections = new Counter({
       name: 'bereik_corrections_total',
       help: 'Facts recomputed after a late event beyond the allowed lateness (calls) or a late earlier call (repeat).',
@@ -77,13 +79,21 @@ export class PipelineMetrics {
       labelNames: ['table'],
       registers,
     });
-    this.openCalls = new Gauge({ name: 'bereik_open_calls', help: 'Calls not yet final, in memory.', registers });
+    this.openCalls = new Gauge({
+      name: 'bereik_open_calls',
+      help: 'Calls not yet final, in memory.',
+      registers,
+    });
     this.callsInMemory = new Gauge({
       name: 'bereik_calls_in_memory',
       help: 'Calls in memory: open plus final ones kept for corrections.',
       registers,
     });
-    this.openCallbacks = new Gauge({ name: 'bereik_callbacks_in_memory', help: 'Callbacks in memory.', registers });
+    this.openCallbacks = new Gauge({
+      name: 'bereik_callbacks_in_memory',
+      help: 'Callbacks in memory.',
+      registers,
+    });
     this.watermark = new Gauge({
       name: 'bereik_watermark_seconds',
       help: 'Event-time watermark: the latest switch time seen, as Unix seconds.',
@@ -111,6 +121,11 @@ export class PipelineMetrics {
       name: 'bereik_event_to_row_seconds',
       help: "From the Kafka timestamp of a call's last event to its facts being acknowledged by ClickHouse.",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers,
+    });
+    this.incompleteLegs = new Counter({
+      name: 'bereik_incomplete_legs_total',
+      help: 'Legs with an outcome but no QUEUE_ENTERED when their call became final: not counted until the QUEUE_ENTERED arrives.',
       registers,
     });
     this.registryRetries = new Counter({

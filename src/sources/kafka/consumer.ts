@@ -29,11 +29,16 @@ export class ConsumerLoop {
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #joined = false;
+  #heartbeat: (() => Promise<void>) | undefined;
   #stopped = false;
 
   constructor(options: ConsumerLoopOptions) {
     this.#options = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#joined = true;
       const mine = new Set(payload.memberAssignment[options.topic] ?? []);
@@ -65,7 +70,9 @@ export class ConsumerLoop {
         processor.tick(this.#options.idleMs ?? 10_000);
         if (processor.needsFlush()) await this.#flushAndCommit();
       }).catch((error: unknown) => {
-        this.#options.log.error('timer tick failed', { error: error instanceof Error ? error.message : String(error) });
+        this.#options.log.error('timer tick failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       });
     }, tickMs);
   }
@@ -80,8 +87,10 @@ export class ConsumerLoop {
     await this.#consumer.disconnect();
   }
 
-  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale()) return;
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale()) return;
+    this.#heartbeat = () => payload.heartbeat();
     const { processor, telemetry } = this.#options;
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
       topic: batch.topic,
@@ -94,14 +103,23 @@ export class ConsumerLoop {
     await processor.handle(messages);
     const last = batch.messages.at(-1);
     if (last !== undefined) {
-      resolveOffset(last.offset);
+      payload.resolveOffset(last.offset);
       telemetry.consumerLag.set(
         { topic: batch.topic, partition: String(batch.partition) },
         Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
       );
     }
     if (processor.needsFlush()) await this.#flushAndCommit();
-    await heartbeat();
+    await payload.heartbeat();
+    this.#heartbeat = undefined;
+  }
+
+  /**
+   * Keeps the group membership alive while a batch waits out an outage (the retrier calls it),
+   * so a long ClickHouse or registry outage does not also cost a rebalance.
+   */
+  async keepAlive(): Promise<void> {
+    await this.#heartbeat?.().catch(() => undefined);
   }
 
   async #flushAndCommit(): Promise<void> {

@@ -35,11 +35,14 @@ type Resolver =
   | { kind: 'ok'; writer: avro.Type; resolver: ReturnType<avro.Type['createResolver']> }
   | { kind: 'wrong-schema'; detail: string };
 
+/** The one registry call the decoder needs (a @kafkajs/confluent-schema-registry SchemaRegistry). */
+export type SchemaLookup = Pick<SchemaRegistry, 'getSchema'>;
+
 export class MessageDecoder {
-  readonly #registry: SchemaRegistry;
+  readonly #registry: SchemaLookup;
   readonly #resolvers = new Map<number, Resolver>();
 
-  constructor(registry: SchemaRegistry) {
+  constructor(registry: SchemaLookup) {
     this.#registry = registry;
   }
 

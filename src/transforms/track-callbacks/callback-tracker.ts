@@ -68,14 +68,23 @@ export class CallbackTracker<Ref> {
     return this.#callbacks.size;
   }
 
-  /** Applies one event; returns what became of it. */
-  apply(event: CallbackEvent, ref: Ref, out: CallbackOutput<Ref>): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
+  /**
+   * Applies one event; returns what became of it. An event of a callback not in memory goes out
+   * as an orphan to be settled against the stored history when it is old, and always when it is a
+   * completion (its request, days earlier, may be stored and no longer in memory); `resolved`
+   * says the history was consulted (seed()) and the event is to be applied now.
+   */
+  apply(
+    event: CallbackEvent,
+    ref: Ref,
+    out: CallbackOutput<Ref>,
+    options: { resolved?: boolean } = {},
+  ): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
-      if (
-        event.occurredAt <=
-        this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
-      ) {
+      const old =
+        event.occurredAt <= this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs;
+      if (options.resolved !== true && (old || event.type === 'CALLBACK_COMPLETED')) {
         out.orphans.push({ event, ref });
         return 'orphan';
       }
@@ -95,11 +104,33 @@ export class CallbackTracker<Ref> {
         this.#callbacks.delete(event.callbackId);
       return 'rejected';
     }
-    if (event.type === 'CALLBACK_REQUESTED') state.requested = event;
-    else state.completed = event;
+    this.#record(state, event);
     const fact = this.#factOf(event.callbackId, state);
     out.facts.push({ fact, previous: state.fact });
     state.fact = fact;
+    return 'applied';
+  }
+
+  /**
+   * Puts a stored event back in memory without emitting anything: the history of an orphan's
+   * callback before the orphan is applied, or open callbacks after a restart.
+   */
+  seed(event: CallbackEvent): void {
+    let state = this.#callbacks.get(event.callbackId);
+    if (state === undefined) {
+      state = {};
+      this.#callbacks.set(event.callbackId, state);
+    }
+    if (event.type === 'CALLBACK_REQUESTED' ? state.requested !== undefined : state.completed !== undefined)
+      return;
+    if (this.#conflict(state, event) !== undefined) return;
+    this.#record(state, event);
+    state.fact = this.#factOf(event.callbackId, state);
+  }
+
+  #record(state: CallbackState, event: CallbackEvent): void {
+    if (event.type === 'CALLBACK_REQUESTED') state.requested = event;
+    else state.completed = event;
     // Open callbacks stay until completed; the rest only for late corrections.
     if (state.requested === undefined || state.completed !== undefined) {
       const last = Math.max(state.requested?.occurredAt ?? 0, state.completed?.occurredAt ?? 0);
@@ -110,7 +141,6 @@ export class CallbackTracker<Ref> {
     } else {
       this.#releaseAt.delete(event.callbackId);
     }
-    return 'applied';
   }
 
   advance(watermark: number): void {

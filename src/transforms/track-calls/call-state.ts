@@ -41,6 +41,11 @@ export interface CallFacts<Ref> {
   readonly legs: readonly LegFact[];
   /** Events found to contradict the rest of the call when its facts were computed. */
   readonly rejected: readonly RejectedEvent<Ref>[];
+  /**
+   * Legs with an outcome but no QUEUE_ENTERED yet: not counted (their queue and window are
+   * unknown) and not rejected, because the QUEUE_ENTERED may still arrive late and complete them.
+   */
+  readonly incompleteLegs: number;
 }
 
 const outcomeOf = { ANSWERED: 'answered', ABANDONED: 'abandoned', TIMED_OUT: 'timed_out' } as const;
@@ -152,13 +157,10 @@ export class CallState<Ref> {
 
     // Legs that really entered a queue (before the call ended), with consistent outcomes.
     const valid: { entered: QueueEntered; ended: LegEnded | undefined }[] = [];
+    let incompleteLegs = 0;
     for (const [legId, leg] of this.legs) {
       if (leg.entered === undefined) {
-        if (leg.ended !== undefined)
-          reject(
-            leg.ended,
-            `${leg.ended.event.type} for leg ${legId} of call ${this.callId}, which never entered a queue`,
-          );
+        if (leg.ended !== undefined) incompleteLegs++;
         continue;
       }
       const entered = leg.entered.event;
@@ -246,6 +248,6 @@ export class CallState<Ref> {
       lastOfferedAnswered: lastOffered === undefined ? null : lastOffered.outcome === 'answered',
       version,
     };
-    return { call, legs, rejected };
+    return { call, legs, rejected, incompleteLegs };
   }
 }

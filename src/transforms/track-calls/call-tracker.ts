@@ -85,7 +85,11 @@ export class CallTracker<Ref> {
   }
 
   /** Applies one event; results are appended to `out`. Returns what became of the event. */
-  apply(event: CallStateEvent, ref: Ref, out: TrackerOutput<Ref>): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
+  apply(
+    event: CallStateEvent,
+    ref: Ref,
+    out: TrackerOutput<Ref>,
+  ): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let entry = this.#calls.get(event.callId);
     const created = entry === undefined;
     if (entry === undefined) {
@@ -154,7 +158,7 @@ export class CallTracker<Ref> {
     const facts = state.computeFacts(this.#context, state.lastEventAt + this.#options.callTimeoutMs);
     state.discard(facts.rejected);
     out.finalized.push({ ...facts, previous: entry.emitted });
-    entry.emitted = { call: facts.call, legs: facts.legs, rejected: [] };
+    entry.emitted = { ...facts, rejected: [] };
     out.done.push(...state.refs);
     state.refs.length = 0;
     this.#finalizeAt.delete(state.callId);

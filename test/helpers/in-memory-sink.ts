@@ -1,0 +1,78 @@
+/**
+ * A fact store in the test process with the semantics bereik relies on in ClickHouse: rows keyed
+ * by their id, the highest version wins (ReplacingMergeTree), the ledger deduplicated by eventId.
+ * For unit-level runs of the processor; integration tests use the real ClickHouse.
+ */
+import type { CallEvent } from '../../src/events/call-event.ts';
+import type { DeadLetter, DeadLetterSink, FactSink, SinkBatch } from '../../src/pipeline/sink-batch.ts';
+import type { CallbackFact } from '../../src/transforms/track-callbacks/callback-tracker.ts';
+import type { CallFact, LegFact } from '../../src/transforms/track-calls/facts.ts';
+import type { CallStartFact } from '../../src/transforms/track-repeat-callers/repeat-tracker.ts';
+import type { SurveyFact } from '../../src/transforms/track-surveys/survey-tracker.ts';
+
+function upsert<T extends { version: number }>(
+  map: Map<string, T & { deleted?: boolean }>,
+  key: string,
+  row: T & { deleted?: boolean },
+): void {
+  const old = map.get(key);
+  if (old === undefined || row.version >= old.version) map.set(key, row);
+}
+
+export class InMemorySink implements FactSink, DeadLetterSink {
+  readonly ledger = new Map<string, CallEvent>();
+  readonly legs = new Map<string, LegFact & { deleted?: boolean }>();
+  readonly calls = new Map<string, CallFact>();
+  readonly callStarts = new Map<string, CallStartFact>();
+  readonly surveys = new Map<string, SurveyFact>();
+  readonly callbacks = new Map<string, CallbackFact>();
+  readonly deadLetters: DeadLetter[] = [];
+  writes = 0;
+
+  write(batch: SinkBatch): Promise<void> {
+    this.writes++;
+    for (const e of batch.events) this.ledger.set(e.eventId, e);
+    for (const l of batch.legs) upsert(this.legs, l.legId, l);
+    for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });
+    for (const c of batch.calls) upsert(this.calls, c.callId, c);
+    for (const s of batch.callStarts) upsert(this.callStarts, s.callId, s);
+    for (const s of batch.surveys) this.surveys.set(s.eventId, s);
+    for (const c of batch.callbacks) upsert(this.callbacks, c.callbackId, c);
+    return Promise.resolve();
+  }
+
+  send(deadLetters: readonly DeadLetter[]): Promise<void> {
+    this.deadLetters.push(...deadLetters);
+    return Promise.resolve();
+  }
+
+  loadCallHistory(callIds: readonly string[]): Promise<CallEvent[]> {
+    const wanted = new Set(callIds);
+    return Promise.resolve(
+      [...this.ledger.values()].filter(
+        (e) =>
+          'callId' in e &&
+          e.callId !== null &&
+          wanted.has(e.callId) &&
+          e.type !== 'CALLBACK_REQUESTED' &&
+          e.type !== 'SURVEY_ANSWERED',
+      ),
+    );
+  }
+
+  loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]> {
+    const wanted = new Set(callbackIds);
+    return Promise.resolve(
+      [...this.ledger.values()].filter((e) => 'callbackId' in e && wanted.has(e.callbackId)),
+    );
+  }
+
+  existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(eventIds.filter((id) => this.surveys.has(id))));
+  }
+
+  /** The live (not deleted) legs. */
+  liveLegs(): LegFact[] {
+    return [...this.legs.values()].filter((l) => l.deleted !== true);
+  }
+}
