@@ -3,6 +3,7 @@
  * into the module that does the work, and turns known errors into a clear message and exit code.
  */
 import { Command } from 'commander';
+import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
 import { reportAndExit } from './report-error.ts';
@@ -15,6 +16,7 @@ program
   )
   .showHelpAfterError();
 
+registerRunCommand(program);
 registerStackCommands(program);
 registerSimulateCommand(program);
 

@@ -32,7 +32,9 @@ export function startHttpServer(options: {
       const problem = r.check();
       return problem === undefined ? [] : [{ check: r.name, problem }];
     });
-    res.status(problems.length === 0 ? 200 : 503).json({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
+    res
+      .status(problems.length === 0 ? 200 : 503)
+      .json({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(options.port, options.host);
@@ -42,7 +44,9 @@ export function startHttpServer(options: {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} for /metrics is taken: set http.port in the configuration to a free port`)
+          ? new Error(
+              `port ${options.port} for /metrics is taken: set http.port in the configuration to a free port`,
+            )
           : error,
       );
     });

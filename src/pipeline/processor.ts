@@ -20,7 +20,11 @@ import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
 import { CallState, type CallFacts, type CallStateEvent } from '../transforms/track-calls/call-state.ts';
 import { CallTracker, type FinalizedCall } from '../transforms/track-calls/call-tracker.ts';
-import { RepeatCallerTracker } from '../transforms/track-repeat-callers/repeat-tracker.ts';
+import {
+  REPEAT_WINDOW_MS,
+  RepeatCallerTracker,
+  type CallStartFact,
+} from '../transforms/track-repeat-callers/repeat-tracker.ts';
 import { SurveyTracker } from '../transforms/track-surveys/survey-tracker.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import {
@@ -77,6 +81,12 @@ export class Processor {
   #deadLetters: DeadLetter[] = [];
   #acks: IncomingMessage[] = [];
   #watermark = Number.NEGATIVE_INFINITY;
+  /**
+   * Per partition: the latest event time read, and whether it is read to its end. The watermark
+   * is the minimum over partitions that still have messages to read, so one partition read ahead
+   * (Kafka hands out batches partition by partition) does not make the others' events look late.
+   */
+  readonly #partitions = new Map<number, { maxEventAt: number; caughtUp: boolean }>();
   #bufferedSince: number | undefined;
   #lastMessageAt: number;
 
@@ -98,17 +108,80 @@ export class Processor {
     return this.#watermark;
   }
 
-  /** Restores the watermark a previous run stored, so replayed events of released calls are recognised as such. */
-  restoreWatermark(watermarkMs: number): void {
-    this.#moveWatermark(watermarkMs);
+  /**
+   * Restores what a previous run kept in memory, from the fact store: the watermark (so replayed
+   * events of released calls are recognised as such), open callbacks (for the gauges and their
+   * completions) and the recent call starts (for repeat callers).
+   */
+  restore(state: {
+    watermarkMs?: number | undefined;
+    callbackEvents: readonly CallEvent[];
+    callStarts: readonly CallStartFact[];
+  }): void {
+    if (state.watermarkMs !== undefined) this.#moveWatermark(state.watermarkMs);
+    for (const e of state.callbackEvents)
+      if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
+    for (const start of state.callStarts) this.#repeats.seed(start);
   }
 
-  /** Handles consumed messages of one partition, in offset order. */
-  async handle(messages: readonly IncomingMessage[]): Promise<void> {
+  /** How far back restore() needs call starts: the repeat window plus what the trackers keep. */
+  get callStartHorizonMs(): number {
+    const { allowedLatenessMs, correctionMs } = this.#deps.options;
+    return REPEAT_WINDOW_MS + allowedLatenessMs + correctionMs;
+  }
+
+  /**
+   * The partitions this consumer owns (after a group join). Until each has been read, the
+   * watermark waits for it; state of partitions no longer owned stays until it is final.
+   */
+  assign(partitions: readonly number[]): void {
+    const owned = new Set(partitions);
+    for (const p of [...this.#partitions.keys()]) {
+      if (!owned.has(p)) {
+        this.#partitions.delete(p);
+        this.#offsets.revoke(p);
+      }
+    }
+    for (const p of owned)
+      if (!this.#partitions.has(p))
+        this.#partitions.set(p, { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false });
+  }
+
+  /**
+   * Handles consumed messages, in offset order per partition. `highWatermark` (the partition's
+   * next offset to be written, when known) tells whether the partition is now read to its end.
+   */
+  async handle(
+    messages: readonly IncomingMessage[],
+    position?: { partition: number; highWatermark: number },
+  ): Promise<void> {
     for (const message of messages) await this.#handleOne(message);
     if (messages.length > 0) this.#lastMessageAt = this.#deps.now();
+    const last = messages.at(-1);
+    if (position !== undefined && last !== undefined)
+      this.#partition(position.partition).caughtUp = last.offset + 1 >= position.highWatermark;
+    this.#moveWatermark(this.#partitionWatermark());
     this.#advanceTrackers();
     this.#drain();
+  }
+
+  #partition(partition: number): { maxEventAt: number; caughtUp: boolean } {
+    let p = this.#partitions.get(partition);
+    if (p === undefined) {
+      p = { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false };
+      this.#partitions.set(partition, p);
+    }
+    return p;
+  }
+
+  #partitionWatermark(): number {
+    let behind = Number.POSITIVE_INFINITY;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const p of this.#partitions.values()) {
+      if (p.maxEventAt > newest) newest = p.maxEventAt;
+      if (!p.caughtUp && p.maxEventAt < behind) behind = p.maxEventAt;
+    }
+    return behind === Number.POSITIVE_INFINITY ? newest : behind;
   }
 
   /**
@@ -221,7 +294,13 @@ export class Processor {
     if (result === 'applied') {
       this.#batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
       telemetry.events.inc({ result: 'accepted' });
-      if (event.occurredAt <= this.#deps.now() + maxWatermarkLeadMs) this.#moveWatermark(event.occurredAt);
+      const partition = this.#partition(message.partition);
+      if (
+        event.occurredAt > partition.maxEventAt &&
+        event.occurredAt <= this.#deps.now() + maxWatermarkLeadMs
+      ) {
+        partition.maxEventAt = event.occurredAt;
+      }
     } else if (result === 'duplicate') {
       telemetry.events.inc({ result: 'duplicate' });
     } else if (result === 'orphan') {
@@ -292,6 +371,8 @@ export class Processor {
       if (previous !== undefined) telemetry.corrections.inc({ kind: 'repeat' });
     }
     this.#repeatOut = RepeatCallerTracker.output();
+    // Facts finalised by a watermark step (not by a message) start the flush clock too.
+    if (this.#bufferedRows() > 0) this.#bufferedSince ??= now;
   }
 
   #addCall(

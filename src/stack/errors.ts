@@ -7,7 +7,12 @@ export class StackError extends Error {
   readonly logFile: string | undefined;
   readonly hint: string;
 
-  constructor(piece: string, problem: string, hint: string, options: { logFile?: string; cause?: unknown } = {}) {
+  constructor(
+    piece: string,
+    problem: string,
+    hint: string,
+    options: { logFile?: string; cause?: unknown } = {},
+  ) {
     super(`${piece}: ${problem}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StackError';
     this.piece = piece;

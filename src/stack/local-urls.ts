@@ -25,7 +25,12 @@ export const endpointEnvVars = {
 export type StackPiece = keyof typeof localUrls;
 
 /** The URL of a piece: its environment variable when set, else the local stack's. */
-export function endpointUrl(piece: StackPiece, env: NodeJS.ProcessEnv = process.env): { url: string; external: boolean } {
+export function endpointUrl(
+  piece: StackPiece,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; external: boolean } {
   const fromEnv = env[endpointEnvVars[piece]];
-  return fromEnv !== undefined && fromEnv !== '' ? { url: fromEnv, external: true } : { url: localUrls[piece], external: false };
+  return fromEnv !== undefined && fromEnv !== ''
+    ? { url: fromEnv, external: true }
+    : { url: localUrls[piece], external: false };
 }

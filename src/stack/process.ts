@@ -134,9 +134,14 @@ export async function waitUntilHealthy(
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
     if (options.pid !== undefined && !isAlive(options.pid)) {
-      throw new StackError(service, `the process exited during start-up:\n${logTail(logFile)}`, options.hint, {
-        logFile,
-      });
+      throw new StackError(
+        service,
+        `the process exited during start-up:\n${logTail(logFile)}`,
+        options.hint,
+        {
+          logFile,
+        },
+      );
     }
     await sleep(500);
   }

@@ -5,7 +5,9 @@ import { prometheus } from './prometheus.ts';
 import { schemaRegistry } from './schema-registry.ts';
 import type { LocalService } from './service.ts';
 
-export const localServices: Readonly<Record<'kafka' | 'schemaRegistry' | 'clickhouse' | 'prometheus', LocalService>> = {
+export const localServices: Readonly<
+  Record<'kafka' | 'schemaRegistry' | 'clickhouse' | 'prometheus', LocalService>
+> = {
   kafka,
   schemaRegistry,
   clickhouse,

@@ -41,8 +41,9 @@ export class ConsumerLoop {
     });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#joined = true;
-      const mine = new Set(payload.memberAssignment[options.topic] ?? []);
-      options.log.info('joined consumer group', { groupId: options.groupId, partitions: [...mine] });
+      const mine = payload.memberAssignment[options.topic] ?? [];
+      options.processor.assign(mine);
+      options.log.info('joined consumer group', { groupId: options.groupId, partitions: mine });
     });
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
       options.log.error('consumer crashed', { error: payload.error.message, restart: payload.restart });
@@ -100,7 +101,10 @@ export class ConsumerLoop {
       value: m.value,
       timestamp: Number(m.timestamp),
     }));
-    await processor.handle(messages);
+    await processor.handle(messages, {
+      partition: batch.partition,
+      highWatermark: Number(batch.highWatermark),
+    });
     const last = batch.messages.at(-1);
     if (last !== undefined) {
       payload.resolveOffset(last.offset);

@@ -85,6 +85,20 @@ export class RepeatCallerTracker {
     this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
   }
 
+  /** Puts a stored start back in memory without emitting anything (restart recovery). */
+  seed(fact: CallStartFact): void {
+    if (fact.callerKey === null) return;
+    const key = `${fact.gemeente}|${fact.callerKey}`;
+    const starts = this.#history.get(key) ?? [];
+    if (starts.length === 0) this.#history.set(key, starts);
+    if (starts.some((s) => s.fact.callId === fact.callId)) return;
+    let index = starts.length;
+    while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > fact.startedAt) index--;
+    starts.splice(index, 0, { fact });
+    const newest = starts.at(-1)?.fact.startedAt ?? fact.startedAt;
+    this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
+  }
+
   advance(watermark: number): void {
     if (watermark > this.#watermark) this.#watermark = watermark;
     for (const key of this.#releaseAt.popDue(this.#watermark)) this.#history.delete(key);

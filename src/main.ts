@@ -1,0 +1,236 @@
+/**
+ * bereik's main job: load and validate the configuration, build the pipeline (Kafka source ->
+ * transforms -> ClickHouse, Prometheus and dead-letter sinks), restore what a previous run kept
+ * in memory, start consuming and serving /metrics, and on SIGTERM drain: stop consuming, write
+ * what is buffered, commit, close.
+ */
+import type { Server } from 'node:http';
+import { createClient } from '@clickhouse/client';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { loadConfig, loadSecrets, type Config } from './config/load.ts';
+import { Targets } from './config/targets.ts';
+import { Topology } from './config/topology.ts';
+import { startHttpServer } from './http/server.ts';
+import { Processor } from './pipeline/processor.ts';
+import { retrier } from './pipeline/retry.ts';
+import { ClickHouseSink } from './sinks/clickhouse/writer.ts';
+import { BusinessMetrics } from './sinks/prometheus/business-metrics.ts';
+import { ConsumerLoop } from './sources/kafka/consumer.ts';
+import { DeadLetterProducer } from './sources/kafka/dead-letter-producer.ts';
+import { MessageDecoder } from './sources/kafka/decode-message.ts';
+import { pseudonymiser } from './sources/kafka/pseudonymise.ts';
+import { clickhouseClientOptions } from './stack/clickhouse-client-options.ts';
+import { createLogger, type Logger } from './telemetry/logger.ts';
+import { PipelineMetrics } from './telemetry/pipeline-metrics.ts';
+
+export interface RunOptions {
+  /** The configuration file. @default BEREIK_CONFIG or deploy/config/bereik.yaml */
+  readonly configPath?: string | undefined;
+  /** Overrides http.port (tests run several processors on one machine). */
+  readonly httpPort?: number | undefined;
+  readonly log?: Logger;
+}
+
+export interface RunningProcessor {
+  readonly config: Config;
+  readonly server: Server;
+  readonly registry: Registry;
+  /** Drains and stops; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+/** How long a final call stays in memory for cheap corrections (later ones go through ClickHouse). */
+const correctionWindowMs = 3_600_000;
+
+export async function runProcessor(options: RunOptions = {}): Promise<RunningProcessor> {
+  const log = options.log ?? createLogger('bereik');
+  const config = loadConfig(options.configPath);
+  const secrets = loadSecrets();
+  const topology = new Topology(config);
+  const targets = new Targets(config.targets);
+  const { endpoints } = config;
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bereik_process_' });
+  const business = new BusinessMetrics(registry, topology);
+  const telemetry = new PipelineMetrics(registry);
+
+  const kafka = new Kafka({
+    clientId: config.kafka.clientId,
+    brokers: [...endpoints.kafkaBrokers],
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => {
+      log.warn(`kafkajs: ${entry.log.message}`, { namespace: entry.namespace });
+    },
+  });
+  const clickhouse = createClient({
+    ...clickhouseClientOptions(endpoints.clickhouseUrl),
+    ...(endpoints.clickhouseUser === undefined ? {} : { username: endpoints.clickhouseUser }),
+    ...(endpoints.clickhousePassword === undefined ? {} : { password: endpoints.clickhousePassword }),
+  });
+  const sink = new ClickHouseSink(clickhouse, { database: config.clickhouse.database });
+  let sinkTrouble: string | undefined;
+  const shutdown = new AbortController();
+  // The consumer loop exists only after the sinks are ready; retries in between need no heartbeat.
+  const loopRef: { current?: ConsumerLoop } = {};
+  const retry = retrier({
+    log,
+    signal: shutdown.signal,
+    onFailure: (what, error) => {
+      sinkTrouble = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+      telemetry.sinkErrors.inc({ sink: what });
+      void loopRef.current?.keepAlive();
+    },
+    onRecovered: () => {
+      sinkTrouble = undefined;
+    },
+  });
+
+  await retry('ClickHouse schema', () => sink.ensureSchema());
+  await sink.writeTargets(targetRows(config, topology, targets));
+  await sink.writeQueues(
+    [...topology.gemeenten.values()].flatMap((g) =>
+      [...g.queues.values()].map((q) => ({
+        gemeente: g.code,
+        gemeenteName: g.name,
+        queue: q.id,
+        queueName: q.name,
+        kind: q.kind,
+      })),
+    ),
+  );
+  const dropped = await sink.dropExpiredPartitions(config.clickhouse.retentionMonths, Date.now());
+  if (dropped.length > 0) log.info('retention: dropped expired partitions', { dropped });
+
+  const admin = kafka.admin();
+  await retry('Kafka', () => admin.connect());
+  await ensureTopics(admin, [config.kafka.topic, config.kafka.deadLetterTopic], log);
+  await admin.disconnect();
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+  });
+  await retry('Kafka', () => producer.connect());
+
+  const processor = new Processor({
+    topology,
+    targets,
+    options: {
+      allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
+      callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
+      correctionMs: correctionWindowMs,
+      batchMaxRows: config.clickhouse.batchMaxRows,
+      batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
+      consumerGroup: config.kafka.groupId,
+    },
+    decoder: new MessageDecoder(new SchemaRegistry({ host: endpoints.schemaRegistryUrl })),
+    pseudonymise: pseudonymiser(secrets.hmacKey),
+    sink,
+    deadLetters: new DeadLetterProducer(producer, config.kafka.deadLetterTopic),
+    business,
+    telemetry,
+    log,
+    now: Date.now,
+    retry,
+  });
+  const watermarkMs = await sink.loadWatermark(config.kafka.groupId);
+  const openCallbacks = await sink.loadOpenCallbacks();
+  processor.restore({
+    watermarkMs,
+    callbackEvents: await sink.loadCallbackHistory(openCallbacks.map((c) => c.callbackId)),
+    callStarts:
+      watermarkMs === undefined
+        ? []
+        : await sink.loadCallStartsSince(watermarkMs - processor.callStartHorizonMs),
+  });
+  log.info('restored state', {
+    watermark: watermarkMs === undefined ? null : new Date(watermarkMs).toISOString(),
+    openCallbacks: openCallbacks.length,
+  });
+
+  const consumer = new ConsumerLoop({
+    kafka,
+    topic: config.kafka.topic,
+    groupId: config.kafka.groupId,
+    processor,
+    telemetry,
+    log,
+  });
+  loopRef.current = consumer;
+  const server = await startHttpServer({
+    registry,
+    host: config.http.host,
+    port: options.httpPort ?? config.http.port,
+    readiness: [
+      {
+        name: 'kafka',
+        check: () => (consumer.ready ? undefined : 'not (yet) a member of the consumer group'),
+      },
+      { name: 'sinks', check: () => sinkTrouble },
+    ],
+  });
+  await consumer.start();
+  log.info('bereik is running', {
+    topic: config.kafka.topic,
+    groupId: config.kafka.groupId,
+    metrics: `http://${config.http.host}:${options.httpPort ?? config.http.port}/metrics`,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    server,
+    registry,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('draining: stop consuming, write what is buffered, commit');
+        await consumer.stop();
+        shutdown.abort();
+        await producer.disconnect();
+        await clickhouse.close();
+        await new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        );
+        log.info('stopped');
+      })()),
+  };
+}
+
+function targetRows(config: Config, topology: Topology, targets: Targets) {
+  const years = new Set<number>([
+    new Date().getUTCFullYear(),
+    ...config.targets.overrides.map((o) => o.year),
+  ]);
+  return [...topology.gemeenten.values()].flatMap((g) =>
+    [...g.queues.values()].flatMap((q) =>
+      [...years].flatMap((year) =>
+        (['reachability', 'callbacksOnTime'] as const).map((metric) => ({
+          year,
+          gemeente: g.code,
+          queue: q.id,
+          metric,
+          target: targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }),
+        })),
+      ),
+    ),
+  );
+}
+
+async function ensureTopics(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly string[],
+  log: Logger,
+): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    topics: missing.map((topic) => ({ topic, numPartitions: 6 })),
+    waitForLeaders: true,
+  });
+  log.info('created topics', { topics: missing });
+}

@@ -1,0 +1,218 @@
+/**
+ * Which rollup rows a batch makes stale ("dirty"), as exact time ranges per gemeente (and queue).
+ * Pure: in a SinkBatch (and, for callbacks, what is stored of them), out ranges of window starts
+ * for the minute rollups and of local dates for the due-date rollup; hour and day ranges follow
+ * from the minute ranges.
+ *
+ * Why no stored previous windows are needed for legs and calls: a leg's window (gemeente, queue,
+ * entered_at) never changes, and a call's end-to-end attribution is stored on its first offered
+ * leg (encode-rows.ts), so when a correction changes which leg comes first, both legs are in the
+ * batch (the call tracker re-emits every leg of the call, and removed legs as tombstones). Callback
+ * request and completion windows only ever appear (the queue is known once the request is); only
+ * the due date can move, when a changed work calendar recomputes it: for that the writer looks up
+ * the stored version, and `planCallbacks` records the dates a callback left in
+ * `earlier_due_dates`, so the old date's row is recomputed and, with the callback's version still
+ * counted there, replaces the stale one.
+ *
+ * Ranges are runs of consecutive windows, so `[from, to)` covers dirty windows only.
+ */
+import { endOfLocalDay, localDateOf, startOfLocalDay } from '../../domain/index.ts';
+import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
+import { dueDateOf } from './encode-rows.ts';
+import type { SinkBatch } from '../../pipeline/sink-batch.ts';
+
+const MINUTE_S = 60;
+const HOUR_S = 3600;
+
+/** What a rollup row is kept per, besides its window: a gemeente, or a gemeente and a queue. */
+export interface Scope {
+  readonly gemeente: string;
+  readonly queue?: string;
+}
+
+/** Consecutive dirty windows of one scope, in epoch seconds: windows starting in `[fromSec, toSec)`. */
+export interface SecondRange {
+  readonly scope: Scope;
+  readonly fromSec: number;
+  readonly toSec: number;
+}
+
+/** Consecutive dirty local dates of one scope, both ends included. */
+export interface DateRange {
+  readonly scope: Scope;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Window starts (epoch seconds, or day numbers for dates) per scope. */
+export class ScopedWindows {
+  readonly #byScope = new Map<string, { scope: Scope; starts: Set<number> }>();
+
+  add(scope: Scope, start: number): void {
+    const key = scope.queue === undefined ? scope.gemeente : `${scope.gemeente}\u0000${scope.queue}`;
+    let entry = this.#byScope.get(key);
+    if (entry === undefined) {
+      entry = { scope, starts: new Set() };
+      this.#byScope.set(key, entry);
+    }
+    entry.starts.add(start);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const { starts } of this.#byScope.values()) n += starts.size;
+    return n;
+  }
+
+  /** The same scopes with every start mapped (e.g. minute -> hour); duplicates collapse. */
+  map(f: (start: number) => number): ScopedWindows {
+    const result = new ScopedWindows();
+    for (const { scope, starts } of this.#byScope.values()) for (const s of starts) result.add(scope, f(s));
+    return result;
+  }
+
+  /** Runs of consecutive starts `step` apart, per scope, as `[first, last + step)`. */
+  runs(step: number): { scope: Scope; from: number; to: number }[] {
+    const result: { scope: Scope; from: number; to: number }[] = [];
+    for (const { scope, starts } of this.#byScope.values()) {
+      const sorted = [...starts].sort((a, b) => a - b);
+      let from: number | undefined;
+      let previous = 0;
+      for (const start of sorted) {
+        if (from === undefined) from = start;
+        else if (start !== previous + step) {
+          result.push({ scope, from, to: previous + step });
+          from = start;
+        }
+        previous = start;
+      }
+      if (from !== undefined) result.push({ scope, from, to: previous + step });
+    }
+    return result;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** A date 'YYYY-MM-DD' as days since 1970-01-01 (plain calendar arithmetic, no time zone), and back. */
+const dayNumberOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const dateOfDayNumber = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+
+const minuteOf = (ms: number) => Math.floor(ms / 60_000) * MINUTE_S;
+const hourOfSec = (sec: number) => Math.floor(sec / HOUR_S) * HOUR_S;
+const dayNumberOfSec = (sec: number) => dayNumberOf(localDateOf(sec * 1000));
+
+/** The dirty minute windows of every minute rollup, and the dirty due dates. */
+export interface DirtyWindows {
+  /** queue_minute: per gemeente and queue. */
+  readonly queueMinutes: ScopedWindows;
+  /** gemeente_minute: per gemeente. */
+  readonly gemeenteMinutes: ScopedWindows;
+  /** callback_minute: per gemeente and the queue the callback is owed to. */
+  readonly callbackMinutes: ScopedWindows;
+  /** callback_due_day: day numbers per gemeente and queue. */
+  readonly dueDays: ScopedWindows;
+}
+
+/** What is stored of a callback: the version and due dates of its latest row. */
+export interface StoredCallback {
+  readonly version: number;
+  readonly dueDate: string | null;
+  readonly earlierDueDates: readonly string[];
+}
+
+/** A callback fact to write, with the due dates it left. */
+export interface PlannedCallback {
+  readonly fact: CallbackFact;
+  readonly earlierDueDates: readonly string[];
+}
+
+/**
+ * The callback facts worth writing and their earlier due dates. A fact older than the stored one
+ * (a lower version, e.g. from a partial replay) is left out: it would change nothing. Facts of one
+ * callback in the same batch are taken in order, each building on the one before.
+ */
+export function planCallbacks(
+  facts: readonly CallbackFact[],
+  stored: ReadonlyMap<string, StoredCallback>,
+): PlannedCallback[] {
+  const latest = new Map(stored);
+  const planned: PlannedCallback[] = [];
+  for (const fact of facts) {
+    const previous = latest.get(fact.callbackId);
+    if (previous !== undefined && fact.version < previous.version) continue;
+    const dueDate = fact.dueAt === null ? null : dueDateOf(fact.dueAt);
+    const left = new Set(previous?.earlierDueDates ?? []);
+    if (previous?.dueDate != null) left.add(previous.dueDate);
+    if (dueDate !== null) left.delete(dueDate);
+    const earlierDueDates = [...left].sort();
+    planned.push({ fact, earlierDueDates });
+    latest.set(fact.callbackId, { version: fact.version, dueDate, earlierDueDates });
+  }
+  return planned;
+}
+
+/** The minute windows (and due dates) whose rollup rows the batch's facts change. */
+export function dirtyWindows(batch: SinkBatch, callbacks: readonly PlannedCallback[]): DirtyWindows {
+  const queueMinutes = new ScopedWindows();
+  const gemeenteMinutes = new ScopedWindows();
+  const callbackMinutes = new ScopedWindows();
+  const dueDays = new ScopedWindows();
+  for (const leg of [...batch.legs, ...batch.legTombstones]) {
+    const minute = minuteOf(leg.enteredAt);
+    queueMinutes.add({ gemeente: leg.gemeente, queue: leg.queue }, minute);
+    gemeenteMinutes.add({ gemeente: leg.gemeente }, minute);
+  }
+  for (const start of batch.callStarts)
+    gemeenteMinutes.add({ gemeente: start.gemeente }, minuteOf(start.startedAt));
+  for (const survey of batch.surveys)
+    gemeenteMinutes.add({ gemeente: survey.gemeente }, minuteOf(survey.answeredAt));
+  for (const { fact, earlierDueDates } of callbacks) {
+    // Counted per queue owed to, so only once the request (which names the queue) is known.
+    if (fact.queue === null) continue;
+    const scope = { gemeente: fact.gemeente, queue: fact.queue };
+    if (fact.requestedAt !== null) callbackMinutes.add(scope, minuteOf(fact.requestedAt));
+    if (fact.completedAt !== null) callbackMinutes.add(scope, minuteOf(fact.completedAt));
+    if (fact.dueAt !== null) dueDays.add(scope, dayNumberOf(dueDateOf(fact.dueAt)));
+    for (const date of earlierDueDates) dueDays.add(scope, dayNumberOf(date));
+  }
+  return { queueMinutes, gemeenteMinutes, callbackMinutes, dueDays };
+}
+
+/** Minute windows as second ranges. */
+export function minuteRanges(minutes: ScopedWindows): SecondRange[] {
+  return minutes.runs(MINUTE_S).map(({ scope, from, to }) => ({ scope, fromSec: from, toSec: to }));
+}
+
+/** The hours the minutes fall in, as second ranges (to recompute hour rows from minute rows). */
+export function hourRanges(minutes: ScopedWindows): SecondRange[] {
+  return minutes
+    .map(hourOfSec)
+    .runs(HOUR_S)
+    .map(({ scope, from, to }) => ({ scope, fromSec: from, toSec: to }));
+}
+
+/**
+ * The local days (Europe/Amsterdam) the windows fall in, as the second ranges from the first
+ * day's 00:00 to the last day's 24:00 local: a local day is a whole number of UTC hours, so these
+ * ranges hold exactly the hour (and minute) rows of those days.
+ */
+export function dayRanges(windows: ScopedWindows): SecondRange[] {
+  return windows
+    .map(dayNumberOfSec)
+    .runs(1)
+    .map(({ scope, from, to }) => ({
+      scope,
+      fromSec: startOfLocalDay(dateOfDayNumber(from)) / 1000,
+      toSec: endOfLocalDay(dateOfDayNumber(to - 1)) / 1000,
+    }));
+}
+
+/** Day numbers as date ranges. */
+export function dateRanges(days: ScopedWindows): DateRange[] {
+  return days.runs(1).map(({ scope, from, to }) => ({
+    scope,
+    from: dateOfDayNumber(from),
+    to: dateOfDayNumber(to - 1),
+  }));
+}

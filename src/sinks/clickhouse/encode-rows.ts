@@ -1,0 +1,321 @@
+/**
+ * Facts and ledger events as JSONEachRow row objects for the tables of schema.ts: snake_case keys,
+ * instants as 'YYYY-MM-DD hh:mm:ss' UTC text plus an epoch-millisecond `*_ms` number, booleans as
+ * 0/1, unknown values as null. The text form is what DateTime('UTC') columns read the same way on
+ * 18.16 and 26.x with or without `date_time_input_format = 'best_effort'` (a string without a zone
+ * is read in the column's zone, UTC); Date columns take 'YYYY-MM-DD' only (18.16 refuses numbers).
+ *
+ * One derivation happens here: the call's end-to-end attribution (first offered leg, last offered
+ * leg answered) is put on the call's first offered leg, so gemeente rollups are computed from
+ * leg rows, whose window (entered_at) never changes; see writer.ts.
+ */
+import { isSatisfiedScore, localDateOf } from '../../domain/index.ts';
+import type { CallEvent } from '../../events/call-event.ts';
+import type { LedgerRow } from '../../pipeline/sink-batch.ts';
+import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
+import type { CallFact, LegFact } from '../../transforms/track-calls/facts.ts';
+import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
+import type { SurveyFact } from '../../transforms/track-surveys/survey-tracker.ts';
+import { utcDateTimeText } from './sql-literals.ts';
+
+const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
+const nullableFlag = (value: boolean | null): 0 | 1 | null => (value === null ? null : flag(value));
+const dateTimeOrNull = (ms: number | null): string | null => (ms === null ? null : utcDateTimeText(ms));
+
+/** The local date a callback is due on: the date whose end (24:00 Europe/Amsterdam) is the due moment. */
+export function dueDateOf(dueAtMs: number): string {
+  return localDateOf(dueAtMs - 1);
+}
+
+export interface CallEventRow {
+  event_id: string;
+  type: CallEvent['type'];
+  occurred_at: string;
+  occurred_at_ms: number;
+  gemeente: string;
+  call_id: string;
+  leg_id: string | null;
+  queue: string | null;
+  transferred_from_leg_id: string | null;
+  caller_key: string | null;
+  dialled_number: string | null;
+  agent_id: string | null;
+  callback_id: string;
+  callback_outcome: string | null;
+  survey_score: number | null;
+  kafka_partition: number;
+  kafka_offset: number;
+}
+
+/** A ledger row; `call_id` and `callback_id` are '' when the event has none (they are sort-key columns). */
+export function encodeCallEvent(event: LedgerRow): CallEventRow {
+  const row: CallEventRow = {
+    event_id: event.eventId,
+    type: event.type,
+    occurred_at: utcDateTimeText(event.occurredAt),
+    occurred_at_ms: event.occurredAt,
+    gemeente: event.gemeente,
+    call_id: '',
+    leg_id: null,
+    queue: null,
+    transferred_from_leg_id: null,
+    caller_key: null,
+    dialled_number: null,
+    agent_id: null,
+    callback_id: '',
+    callback_outcome: null,
+    survey_score: null,
+    kafka_partition: event.kafkaPartition,
+    kafka_offset: event.kafkaOffset,
+  };
+  switch (event.type) {
+    case 'CALL_STARTED':
+      return {
+        ...row,
+        call_id: event.callId,
+        caller_key: event.callerKey,
+        dialled_number: event.dialledNumber,
+      };
+    case 'QUEUE_ENTERED':
+      return {
+        ...row,
+        call_id: event.callId,
+        leg_id: event.legId,
+        queue: event.queue,
+        transferred_from_leg_id: event.transferredFromLegId,
+      };
+    case 'ANSWERED':
+    case 'ABANDONED':
+    case 'TIMED_OUT':
+      return { ...row, call_id: event.callId, leg_id: event.legId, agent_id: event.agentId };
+    case 'CALL_ENDED':
+      return { ...row, call_id: event.callId };
+    case 'SURVEY_ANSWERED':
+      return { ...row, call_id: event.callId, survey_score: event.score };
+    case 'CALLBACK_REQUESTED':
+      return { ...row, call_id: event.callId ?? '', callback_id: event.callbackId, queue: event.queue };
+    case 'CALLBACK_COMPLETED':
+      return { ...row, callback_id: event.callbackId, callback_outcome: event.outcome };
+  }
+}
+
+export interface LegRow {
+  leg_id: string;
+  call_id: string;
+  gemeente: string;
+  queue: string;
+  entered_at: string;
+  entered_at_ms: number;
+  outcome: LegFact['outcome'];
+  outcome_source: LegFact['outcomeSource'];
+  outcome_at: string;
+  outcome_at_ms: number;
+  wait_ms: number;
+  category: LegFact['category'];
+  within_service_level: 0 | 1;
+  transferred_from_leg_id: string | null;
+  transferred_out: 0 | 1;
+  agent_id: string | null;
+  norm_id: string;
+  first_offered_in_call: 0 | 1;
+  call_last_offered_answered: 0 | 1;
+  is_deleted: 0 | 1;
+  version: number;
+}
+
+function encodeLeg(
+  leg: LegFact,
+  extra: Pick<LegRow, 'first_offered_in_call' | 'call_last_offered_answered' | 'is_deleted'>,
+): LegRow {
+  return {
+    leg_id: leg.legId,
+    call_id: leg.callId,
+    gemeente: leg.gemeente,
+    queue: leg.queue,
+    entered_at: utcDateTimeText(leg.enteredAt),
+    entered_at_ms: leg.enteredAt,
+    outcome: leg.outcome,
+    outcome_source: leg.outcomeSource,
+    outcome_at: utcDateTimeText(leg.outcomeAt),
+    outcome_at_ms: leg.outcomeAt,
+    wait_ms: leg.waitMs,
+    category: leg.category,
+    within_service_level: flag(leg.withinServiceLevel),
+    transferred_from_leg_id: leg.transferredFromLegId,
+    transferred_out: flag(leg.transferredOut),
+    agent_id: leg.agentId,
+    norm_id: leg.normId,
+    ...extra,
+    version: leg.version,
+  };
+}
+
+const byEntry = (a: LegFact, b: LegFact): number =>
+  a.enteredAt - b.enteredAt || (a.legId < b.legId ? -1 : a.legId > b.legId ? 1 : 0);
+
+/**
+ * Leg rows for a batch: live legs with the end-to-end attribution of their call, and tombstones.
+ * The legs of one call version are grouped (gemeente, call, version); within a group the first
+ * offered leg (by entry time, then leg id: the call tracker's order) gets `first_offered_in_call = 1`
+ * and, on that row only, whether the call's last offered leg was answered. Computed from the legs
+ * rather than the CallFact because the CallFact is computed from exactly these legs.
+ */
+export function encodeLegs(legs: readonly LegFact[], tombstones: readonly LegFact[]): LegRow[] {
+  const groups = new Map<string, LegFact[]>();
+  for (const leg of legs) {
+    const key = `${leg.gemeente}\u0000${leg.callId}\u0000${leg.version}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [leg]);
+    else group.push(leg);
+  }
+  const rows: LegRow[] = [];
+  for (const group of groups.values()) {
+    const offered = group.filter((l) => l.category === 'offered').sort(byEntry);
+    const first = offered[0];
+    const lastAnswered = offered.at(-1)?.outcome === 'answered';
+    for (const leg of group) {
+      const isFirst = first !== undefined && leg.legId === first.legId;
+      rows.push(
+        encodeLeg(leg, {
+          first_offered_in_call: flag(isFirst),
+          call_last_offered_answered: flag(isFirst && lastAnswered),
+          is_deleted: 0,
+        }),
+      );
+    }
+  }
+  for (const leg of tombstones) {
+    rows.push(encodeLeg(leg, { first_offered_in_call: 0, call_last_offered_answered: 0, is_deleted: 1 }));
+  }
+  return rows;
+}
+
+export interface CallRow {
+  call_id: string;
+  gemeente: string;
+  started_at: string | null;
+  started_at_ms: number | null;
+  ended_at: string;
+  ended_at_ms: number;
+  end_source: CallFact['endSource'];
+  caller_key: string | null;
+  dialled_number: string | null;
+  legs: number;
+  offered_legs: number;
+  first_offered_at: string | null;
+  first_offered_at_ms: number | null;
+  last_offered_answered: 0 | 1 | null;
+  version: number;
+}
+
+export function encodeCall(call: CallFact): CallRow {
+  return {
+    call_id: call.callId,
+    gemeente: call.gemeente,
+    started_at: dateTimeOrNull(call.startedAt),
+    started_at_ms: call.startedAt,
+    ended_at: utcDateTimeText(call.endedAt),
+    ended_at_ms: call.endedAt,
+    end_source: call.endSource,
+    caller_key: call.callerKey,
+    dialled_number: call.dialledNumber,
+    legs: call.legs,
+    offered_legs: call.offeredLegs,
+    first_offered_at: dateTimeOrNull(call.firstOfferedAt),
+    first_offered_at_ms: call.firstOfferedAt,
+    last_offered_answered: nullableFlag(call.lastOfferedAnswered),
+    version: call.version,
+  };
+}
+
+export interface CallStartRow {
+  call_id: string;
+  gemeente: string;
+  started_at: string;
+  started_at_ms: number;
+  caller_key: string | null;
+  is_repeat: 0 | 1 | null;
+  version: number;
+}
+
+export function encodeCallStart(start: CallStartFact): CallStartRow {
+  return {
+    call_id: start.callId,
+    gemeente: start.gemeente,
+    started_at: utcDateTimeText(start.startedAt),
+    started_at_ms: start.startedAt,
+    caller_key: start.callerKey,
+    is_repeat: nullableFlag(start.repeat),
+    version: start.version,
+  };
+}
+
+export interface SurveyRow {
+  event_id: string;
+  call_id: string;
+  gemeente: string;
+  answered_at: string;
+  answered_at_ms: number;
+  score: number;
+  satisfied: 0 | 1;
+}
+
+export function encodeSurvey(survey: SurveyFact): SurveyRow {
+  return {
+    event_id: survey.eventId,
+    call_id: survey.callId,
+    gemeente: survey.gemeente,
+    answered_at: utcDateTimeText(survey.answeredAt),
+    answered_at_ms: survey.answeredAt,
+    score: survey.score,
+    satisfied: flag(isSatisfiedScore(survey.score)),
+  };
+}
+
+export interface CallbackRow {
+  callback_id: string;
+  gemeente: string;
+  queue: string | null;
+  call_id: string | null;
+  requested_at: string | null;
+  requested_at_ms: number | null;
+  due_at: string | null;
+  due_at_ms: number | null;
+  due_date: string | null;
+  completed_at: string | null;
+  completed_at_ms: number | null;
+  outcome: CallbackFact['outcome'];
+  on_time: 0 | 1 | null;
+  earlier_due_dates: string[];
+  first_event_at: string;
+  version: number;
+}
+
+/**
+ * A callback row. `earlierDueDates` are the due dates earlier versions of this callback had and
+ * this one no longer has (a changed work calendar can move a due date); see writer.ts.
+ */
+export function encodeCallback(callback: CallbackFact, earlierDueDates: readonly string[] = []): CallbackRow {
+  const firstEventAt = callback.requestedAt ?? callback.completedAt;
+  if (firstEventAt === null) {
+    throw new TypeError(`callback ${callback.callbackId} has neither a request nor a completion`);
+  }
+  return {
+    callback_id: callback.callbackId,
+    gemeente: callback.gemeente,
+    queue: callback.queue,
+    call_id: callback.callId,
+    requested_at: dateTimeOrNull(callback.requestedAt),
+    requested_at_ms: callback.requestedAt,
+    due_at: dateTimeOrNull(callback.dueAt),
+    due_at_ms: callback.dueAt,
+    due_date: callback.dueAt === null ? null : dueDateOf(callback.dueAt),
+    completed_at: dateTimeOrNull(callback.completedAt),
+    completed_at_ms: callback.completedAt,
+    outcome: callback.outcome,
+    on_time: nullableFlag(callback.onTime),
+    earlier_due_dates: [...earlierDueDates],
+    first_event_at: utcDateTimeText(firstEventAt),
+    version: callback.version,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * What bereik reads back from ClickHouse, as SQL text and row decoders: the ledger events of calls
+ * and callbacks no longer in memory (late events are applied to their full history), stored survey
+ * ids, the watermark and the open callbacks and recent call starts a restart rebuilds its state
+ * from, the stored version of callbacks (for due dates that moved), and the partitions past the
+ * retention. Pure: SQL in, typed values out; writer.ts runs them.
+ */
+import type { CallEvent } from '../../events/call-event.ts';
+import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
+import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
+import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
+import type { StoredCallback } from './dirty-windows.ts';
+import type { CallEventRow } from './encode-rows.ts';
+import { tables } from './tables.ts';
+import { sqlDateTime, sqlIdentifier, sqlString, sqlStringList } from './sql-literals.ts';
+
+const ledgerColumns =
+  'event_id, type, occurred_at_ms, gemeente, call_id, leg_id, queue, transferred_from_leg_id, caller_key, dialled_number, agent_id, callback_id, callback_outcome, survey_score';
+
+/** A ledger row as read back (without the Kafka position). */
+export type StoredEventRow = Omit<CallEventRow, 'occurred_at' | 'kafka_partition' | 'kafka_offset'>;
+
+const callStateTypes = ['CALL_STARTED', 'QUEUE_ENTERED', 'ANSWERED', 'ABANDONED', 'TIMED_OUT', 'CALL_ENDED'];
+
+/** The call-state events (not callbacks, not surveys) of the given calls, in event-time order. */
+export function callHistorySql(database: string, callIds: readonly string[]): string {
+  const db = sqlIdentifier(database);
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events FINAL
+WHERE callback_id = '' AND call_id IN ${sqlStringList(callIds)} AND type IN ${sqlStringList(callStateTypes)}
+ORDER BY occurred_at_ms, event_id`;
+}
+
+/** The CALLBACK_REQUESTED and CALLBACK_COMPLETED events of the given callbacks, in event-time order. */
+export function callbackHistorySql(database: string, callbackIds: readonly string[]): string {
+  const db = sqlIdentifier(database);
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events FINAL
+WHERE callback_id IN ${sqlStringList(callbackIds)}
+ORDER BY occurred_at_ms, event_id`;
+}
+
+const required = <T>(value: T | null, field: string, row: StoredEventRow): T => {
+  if (value === null) throw new TypeError(`ledger event ${row.event_id} (${row.type}) has no ${field}`);
+  return value;
+};
+
+/** A ledger row back as the validated event it was stored from. */
+export function decodeStoredEvent(row: StoredEventRow): CallEvent {
+  const base = { eventId: row.event_id, occurredAt: row.occurred_at_ms, gemeente: row.gemeente };
+  switch (row.type) {
+    case 'CALL_STARTED':
+      return {
+        ...base,
+        type: row.type,
+        callId: row.call_id,
+        callerKey: row.caller_key,
+        dialledNumber: row.dialled_number,
+      };
+    case 'QUEUE_ENTERED':
+      return {
+        ...base,
+        type: row.type,
+        callId: row.call_id,
+        legId: required(row.leg_id, 'leg_id', row),
+        queue: required(row.queue, 'queue', row),
+        transferredFromLegId: row.transferred_from_leg_id,
+      };
+    case 'ANSWERED':
+    case 'ABANDONED':
+    case 'TIMED_OUT':
+      return {
+        ...base,
+        type: row.type,
+        callId: row.call_id,
+        legId: required(row.leg_id, 'leg_id', row),
+        agentId: row.agent_id,
+      };
+    case 'CALL_ENDED':
+      return { ...base, type: row.type, callId: row.call_id };
+    case 'SURVEY_ANSWERED': {
+      const score = required(row.survey_score, 'survey_score', row);
+      if (score !== 1 && score !== 2 && score !== 3 && score !== 4 && score !== 5) {
+        throw new TypeError(`ledger event ${row.event_id} has survey score ${score}, not 1 to 5`);
+      }
+      return { ...base, type: row.type, callId: row.call_id, score };
+    }
+    case 'CALLBACK_REQUESTED':
+      return {
+        ...base,
+        type: row.type,
+        callbackId: row.callback_id,
+        queue: required(row.queue, 'queue', row),
+        callId: row.call_id === '' ? null : row.call_id,
+      };
+    case 'CALLBACK_COMPLETED': {
+      const outcome = required(row.callback_outcome, 'callback_outcome', row);
+      if (outcome !== 'REACHED' && outcome !== 'NOT_REACHED') {
+        throw new TypeError(`ledger event ${row.event_id} has callback outcome ${outcome}`);
+      }
+      return { ...base, type: row.type, callbackId: row.callback_id, outcome };
+    }
+  }
+}
+
+/** Narrows decoded ledger events to those of the call state machine. */
+export function isCallStateEvent(event: CallEvent): event is CallStateEvent {
+  return callStateTypes.includes(event.type);
+}
+
+/** Which of the given survey event ids are stored already. */
+export function existingSurveyIdsSql(database: string, eventIds: readonly string[]): string {
+  return `SELECT DISTINCT event_id FROM ${sqlIdentifier(database)}.survey_answers WHERE event_id IN ${sqlStringList(eventIds)}`;
+}
+
+/** The stored watermark of a consumer group (`applied` is 0 when there is none). */
+export function watermarkSql(database: string, consumerGroup: string): string {
+  return `SELECT max(watermark_ms) AS watermark_ms, count() AS applied FROM ${sqlIdentifier(database)}.processor_progress
+WHERE consumer_group = ${sqlString(consumerGroup)}`;
+}
+
+const callbackFields = [
+  'queue',
+  'call_id',
+  'requested_at_ms',
+  'due_at_ms',
+  'due_date',
+  'completed_at_ms',
+  'outcome',
+  'on_time',
+  'earlier_due_dates',
+] as const;
+
+/** A callback's latest stored row, as read by `latestCallbacksSql`. */
+export interface StoredCallbackRow {
+  callback_id: string;
+  gemeente: string;
+  queue: string | null;
+  call_id: string | null;
+  requested_at_ms: number | null;
+  due_at_ms: number | null;
+  due_date: string | null;
+  completed_at_ms: number | null;
+  outcome: 'REACHED' | 'NOT_REACHED' | null;
+  on_time: number | null;
+  earlier_due_dates: string[];
+  version: number;
+}
+
+/**
+ * The latest stored row of each callback matching `condition` (on the latest values). argMax over
+ * a tuple, because argMax of a Nullable column skips NULLs; see docs/clickhouse.md.
+ */
+function latestCallbacksSql(database: string, innerCondition: string, outerCondition: string): string {
+  const db = sqlIdentifier(database);
+  return `SELECT callback_id, gemeente, ${callbackFields.map((f, i) => `s.${i + 1} AS ${f}`).join(', ')}, v AS version
+FROM (SELECT gemeente, callback_id, argMax(tuple(${callbackFields.join(', ')}), version) AS s, max(version) AS v
+      FROM ${db}.callback_facts WHERE ${innerCondition} GROUP BY gemeente, callback_id)
+WHERE ${outerCondition}`;
+}
+
+/** The latest stored rows of the given callbacks (of the given gemeenten). */
+export function storedCallbacksSql(
+  database: string,
+  gemeenten: readonly string[],
+  callbackIds: readonly string[],
+): string {
+  return latestCallbacksSql(
+    database,
+    `gemeente IN ${sqlStringList(gemeenten)} AND callback_id IN ${sqlStringList(callbackIds)}`,
+    '1',
+  );
+}
+
+/** Callbacks requested and not completed, by their latest row. */
+export function openCallbacksSql(database: string): string {
+  return latestCallbacksSql(database, '1', 'isNotNull(requested_at_ms) AND isNull(completed_at_ms)');
+}
+
+export function decodeStoredCallback(row: StoredCallbackRow): StoredCallback {
+  return { version: row.version, dueDate: row.due_date, earlierDueDates: row.earlier_due_dates };
+}
+
+/** A stored callback row back as the fact it was written from. */
+export function decodeCallbackFact(row: StoredCallbackRow): CallbackFact {
+  return {
+    callbackId: row.callback_id,
+    gemeente: row.gemeente,
+    queue: row.queue,
+    callId: row.call_id,
+    requestedAt: row.requested_at_ms,
+    dueAt: row.due_at_ms,
+    completedAt: row.completed_at_ms,
+    outcome: row.outcome,
+    onTime: row.on_time === null ? null : row.on_time === 1,
+    version: row.version,
+  };
+}
+
+export interface CallStartRowRead {
+  call_id: string;
+  gemeente: string;
+  started_at_ms: number;
+  caller_key: string | null;
+  is_repeat: number | null;
+  version: number;
+}
+
+/** Call starts from `sinceMs` on (whole seconds before it are read too and filtered by the caller). */
+export function callStartsSinceSql(database: string, sinceMs: number): string {
+  return `SELECT call_id, gemeente, started_at_ms, caller_key, is_repeat, version
+FROM ${sqlIdentifier(database)}.call_starts FINAL
+WHERE started_at >= ${sqlDateTime(Math.floor(sinceMs / 1000))}
+ORDER BY started_at_ms, call_id`;
+}
+
+export function decodeCallStart(row: CallStartRowRead): CallStartFact {
+  return {
+    callId: row.call_id,
+    gemeente: row.gemeente,
+    startedAt: row.started_at_ms,
+    callerKey: row.caller_key,
+    repeat: row.is_repeat === null ? null : row.is_repeat === 1,
+    version: row.version,
+  };
+}
+
+/** The tables whose monthly partitions are dropped after the retention. */
+export const retentionTables: readonly string[] = tables.filter((t) => t.retention).map((t) => t.name);
+
+/** Active partitions (YYYYMM) of the retention tables older than `beforeMonth` (YYYYMM). */
+export function expiredPartitionsSql(database: string, beforeMonth: number): string {
+  return `SELECT DISTINCT table, partition FROM system.parts
+WHERE database = ${sqlString(sqlIdentifier(database))} AND active AND table IN ${sqlStringList(retentionTables)}
+  AND toUInt32OrZero(partition) > 0 AND toUInt32OrZero(partition) < ${beforeMonth}
+ORDER BY table, partition`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Values written into SQL text. ClickHouse 18.16 has no query parameters (`{name:Type}` is a syntax
+ * error and the client's `query_params` arrive as unknown settings), so every value bereik puts in a
+ * statement goes through one of these functions: strings quoted and escaped, identifiers checked,
+ * instants as explicit UTC DateTime literals.
+ *
+ * In: strings, epoch seconds or milliseconds, local dates. Out: SQL literal text.
+ */
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A plain identifier (database or table name), checked: bereik never quotes names, it refuses odd ones. */
+export function sqlIdentifier(name: string): string {
+  if (!identifier.test(name)) {
+    throw new TypeError(
+      `"${name}" is not a plain ClickHouse identifier (letters, digits and _, not first a digit)`,
+    );
+  }
+  return name;
+}
+
+/** A string literal: backslash and single quote escaped (ClickHouse's escaping, the same in 18.16 and 26.x). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/** A parenthesised list of string literals for `IN (...)`; never empty (callers skip empty lists). */
+export function sqlStringList(values: Iterable<string>): string {
+  const items = [...values].map(sqlString);
+  if (items.length === 0) throw new RangeError('an IN list needs at least one value');
+  return `(${items.join(', ')})`;
+}
+
+/** 'YYYY-MM-DD hh:mm:ss' in UTC for an epoch-millisecond instant (the sub-second part is dropped). */
+export function utcDateTimeText(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A DateTime('UTC') literal for an instant in epoch seconds. */
+export function sqlDateTime(epochSeconds: number): string {
+  return `toDateTime(${sqlString(utcDateTimeText(epochSeconds * 1000))}, 'UTC')`;
+}
+
+/** A Date literal for a local date 'YYYY-MM-DD'. */
+export function sqlDate(localDate: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(localDate)) throw new TypeError(`"${localDate}" is not a date YYYY-MM-DD`);
+  return `toDate(${sqlString(localDate)})`;
+}

@@ -1,0 +1,308 @@
+/**
+ * The ClickHouse sink: writes a batch of ledger events and facts, then recomputes exactly the
+ * rollup rows the batch touched; reads back what a restart or a late event needs; writes the
+ * configuration mirrors (targets, queues) and drops partitions past the retention.
+ *
+ * A write is idempotent, so the processor may repeat it after any failure (`withRetry`): facts
+ * are ReplacingMergeTree rows with deterministic keys and versions, and rollup rows are recomputed
+ * from the stored facts (never incremented), with a version derived from the facts. Order within
+ * a write: ledger, facts, rollups (minute, then hour, then day), then the watermark, so a stored
+ * watermark means everything before it is stored, rollups included.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { TargetMetric } from '../../config/targets.ts';
+import type { FactSink, SinkBatch } from '../../pipeline/sink-batch.ts';
+import type { CallbackEvent, CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
+import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
+import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
+import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
+import {
+  encodeCall,
+  encodeCallback,
+  encodeCallEvent,
+  encodeCallStart,
+  encodeLegs,
+  encodeSurvey,
+} from './encode-rows.ts';
+import { toSinkError } from './errors.ts';
+import {
+  callbackHistorySql,
+  callHistorySql,
+  callStartsSinceSql,
+  decodeCallbackFact,
+  decodeCallStart,
+  decodeStoredCallback,
+  decodeStoredEvent,
+  existingSurveyIdsSql,
+  expiredPartitionsSql,
+  isCallStateEvent,
+  openCallbacksSql,
+  storedCallbacksSql,
+  watermarkSql,
+  type CallStartRowRead,
+  type StoredCallbackRow,
+  type StoredEventRow,
+} from './read-queries.ts';
+import { refreshStatements } from './rollup-sql.ts';
+import { ensureSchema } from './schema.ts';
+import { sqlIdentifier } from './sql-literals.ts';
+
+export { SinkError } from './errors.ts';
+
+export interface ClickHouseSinkOptions {
+  /** The database (clickhouse.database in the configuration). */
+  readonly database: string;
+  /**
+   * Most dirty ranges per recompute statement, and most ids per lookup, so statements stay well
+   * under ClickHouse's max_query_size (256 KiB on 18.16). @default 100 ranges, 1000 ids
+   */
+  readonly maxRangesPerStatement?: number;
+  readonly maxIdsPerLookup?: number;
+}
+
+/** A streefcijfer as bereik resolves it from its configuration (config/targets.ts). */
+export interface TargetRow {
+  readonly year: number;
+  readonly gemeente: string;
+  readonly queue: string;
+  readonly metric: TargetMetric;
+  /** A fraction: 0.9 = 90%. */
+  readonly target: number;
+}
+
+/** A configured queue, mirrored for analysts (names, and KCC versus vakafdeling). */
+export interface QueueRow {
+  readonly gemeente: string;
+  readonly gemeenteName: string;
+  readonly queue: string;
+  readonly queueName: string;
+  readonly kind: 'kcc' | 'vakafdeling';
+}
+
+/** A partition dropped by `dropExpiredPartitions`. */
+export interface DroppedPartition {
+  readonly table: string;
+  /** The month, YYYYMM. */
+  readonly partition: string;
+}
+
+const targetMetricColumn: Record<TargetMetric, string> = {
+  reachability: 'reachability',
+  callbacksOnTime: 'callbacks_on_time',
+};
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+const byTimeThenId = (
+  a: { occurredAt: number; eventId: string },
+  b: { occurredAt: number; eventId: string },
+) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+export class ClickHouseSink implements FactSink {
+  readonly #client: ClickHouseClient;
+  readonly #db: string;
+  readonly #maxRanges: number;
+  readonly #maxIds: number;
+
+  /** The client stays the caller's: create it with `clickhouseClientOptions(url)` and close it after the sink. */
+  constructor(client: ClickHouseClient, options: ClickHouseSinkOptions) {
+    this.#client = client;
+    this.#db = sqlIdentifier(options.database);
+    this.#maxRanges = options.maxRangesPerStatement ?? 100;
+    this.#maxIds = options.maxIdsPerLookup ?? 1000;
+  }
+
+  /** Creates the database, tables and views where missing (see schema.ts). */
+  async ensureSchema(): Promise<void> {
+    await ensureSchema(this.#client, this.#db);
+  }
+
+  /**
+   * Stores a batch: one INSERT per non-empty table, then recomputes the rollup rows of every window
+   * the batch's facts fall in (minute, hour, day), then the watermark. Idempotent: a replayed batch
+   * leaves the same rows.
+   * @throws SinkError; `canRetry` tells whether repeating the write can help.
+   */
+  async write(batch: SinkBatch): Promise<void> {
+    const callbacks =
+      batch.callbacks.length === 0
+        ? []
+        : planCallbacks(batch.callbacks, await this.#storedCallbacks(batch.callbacks));
+    await this.#insert('call_events', batch.events.map(encodeCallEvent));
+    await Promise.all([
+      this.#insert('leg_facts', encodeLegs(batch.legs, batch.legTombstones)),
+      this.#insert('call_facts', batch.calls.map(encodeCall)),
+      this.#insert('call_starts', batch.callStarts.map(encodeCallStart)),
+      this.#insert('survey_answers', batch.surveys.map(encodeSurvey)),
+      this.#insert(
+        'callback_facts',
+        callbacks.map((c) => encodeCallback(c.fact, c.earlierDueDates)),
+      ),
+    ]);
+    await this.#refreshRollups(dirtyWindows(batch, callbacks));
+    if (batch.watermarkMs !== undefined) {
+      await this.#insert('processor_progress', [
+        { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
+      ]);
+    }
+  }
+
+  /** The stored call-state events of calls (for late events of calls no longer in memory), oldest first. */
+  async loadCallHistory(callIds: readonly string[]): Promise<CallStateEvent[]> {
+    const events: CallStateEvent[] = [];
+    for (const ids of chunks([...new Set(callIds)], this.#maxIds)) {
+      const rows = await this.#select<StoredEventRow>(callHistorySql(this.#db, ids));
+      for (const row of rows) {
+        const event = decodeStoredEvent(row);
+        if (isCallStateEvent(event)) events.push(event);
+      }
+    }
+    return events.sort(byTimeThenId);
+  }
+
+  /** The stored request and completion events of callbacks, oldest first. */
+  async loadCallbackHistory(callbackIds: readonly string[]): Promise<CallbackEvent[]> {
+    const events: CallbackEvent[] = [];
+    for (const ids of chunks([...new Set(callbackIds)], this.#maxIds)) {
+      const rows = await this.#select<StoredEventRow>(callbackHistorySql(this.#db, ids));
+      for (const row of rows) {
+        const event = decodeStoredEvent(row);
+        if (event.type === 'CALLBACK_REQUESTED' || event.type === 'CALLBACK_COMPLETED') events.push(event);
+      }
+    }
+    return events.sort(byTimeThenId);
+  }
+
+  /** Which of these SURVEY_ANSWERED event ids are stored already (a late redelivery is then a duplicate). */
+  async existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const ids of chunks([...new Set(eventIds)], this.#maxIds)) {
+      for (const row of await this.#select<{ event_id: string }>(existingSurveyIdsSql(this.#db, ids))) {
+        found.add(row.event_id);
+      }
+    }
+    return found;
+  }
+
+  /** The watermark stored by the last acknowledged write of the consumer group; undefined on a first start. */
+  async loadWatermark(consumerGroup: string): Promise<number | undefined> {
+    const [row] = await this.#select<{ watermark_ms: number; applied: number }>(
+      watermarkSql(this.#db, consumerGroup),
+    );
+    return row === undefined || row.applied === 0 ? undefined : row.watermark_ms;
+  }
+
+  /** Every callback requested and not yet completed (for the open and overdue gauges after a restart). */
+  async loadOpenCallbacks(): Promise<CallbackFact[]> {
+    return (await this.#select<StoredCallbackRow>(openCallbacksSql(this.#db))).map(decodeCallbackFact);
+  }
+
+  /** Call starts from `sinceMs` on (to rebuild the repeat-caller window after a restart), oldest first. */
+  async loadCallStartsSince(sinceMs: number): Promise<CallStartFact[]> {
+    const rows = await this.#select<CallStartRowRead>(callStartsSinceSql(this.#db, sinceMs));
+    return rows.map(decodeCallStart).filter((start) => start.startedAt >= sinceMs);
+  }
+
+  /** Writes the streefcijfers from the configuration; a row replaces the one with the same year, gemeente, queue and metric. */
+  async writeTargets(rows: readonly TargetRow[]): Promise<void> {
+    await this.#insert(
+      'targets',
+      rows.map((r) => ({
+        year: r.year,
+        gemeente: r.gemeente,
+        queue: r.queue,
+        metric: targetMetricColumn[r.metric],
+        target: r.target,
+      })),
+    );
+  }
+
+  /** Writes the configured queues (names and kind) for analysts; a row replaces the one of the same queue. */
+  async writeQueues(rows: readonly QueueRow[]): Promise<void> {
+    await this.#insert(
+      'queues',
+      rows.map((r) => ({
+        gemeente: r.gemeente,
+        gemeente_name: r.gemeenteName,
+        queue: r.queue,
+        queue_name: r.queueName,
+        kind: r.kind,
+      })),
+    );
+  }
+
+  /**
+   * The retention (clickhouse.retentionMonths): drops whole monthly partitions of the ledger, the
+   * fact tables and the minute rollups whose month ended more than `retentionMonths` months before
+   * the month of `nowMs` (UTC months, as the partitions are). ClickHouse 18.16 has no TTL. Hour and
+   * day rollups are kept: published figures stay, the detail behind them goes.
+   */
+  async dropExpiredPartitions(retentionMonths: number, nowMs: number): Promise<DroppedPartition[]> {
+    if (!Number.isInteger(retentionMonths) || retentionMonths < 1) {
+      throw new RangeError(`retentionMonths must be a whole number of months >= 1, got ${retentionMonths}`);
+    }
+    const now = new Date(nowMs);
+    const monthIndex = now.getUTCFullYear() * 12 + now.getUTCMonth() - retentionMonths;
+    const beforeMonth = Math.floor(monthIndex / 12) * 100 + (monthIndex % 12) + 1;
+    const expired = await this.#select<{ table: string; partition: string }>(
+      expiredPartitionsSql(this.#db, beforeMonth),
+    );
+    for (const { table, partition } of expired) {
+      await this.#command(
+        `ALTER TABLE ${this.#db}.${sqlIdentifier(table)} DROP PARTITION ${Number(partition)}`,
+      );
+    }
+    return expired;
+  }
+
+  async #storedCallbacks(facts: readonly CallbackFact[]): Promise<Map<string, StoredCallback>> {
+    const stored = new Map<string, StoredCallback>();
+    const gemeenten = [...new Set(facts.map((f) => f.gemeente))];
+    for (const ids of chunks([...new Set(facts.map((f) => f.callbackId))], this.#maxIds)) {
+      for (const row of await this.#select<StoredCallbackRow>(storedCallbacksSql(this.#db, gemeenten, ids))) {
+        stored.set(row.callback_id, decodeStoredCallback(row));
+      }
+    }
+    return stored;
+  }
+
+  async #refreshRollups(dirty: DirtyWindows): Promise<void> {
+    for (const phase of refreshStatements(this.#db, dirty, this.#maxRanges)) {
+      await Promise.all(phase.map((statement) => this.#command(statement)));
+    }
+  }
+
+  async #command(query: string): Promise<void> {
+    try {
+      await this.#client.command({ query });
+    } catch (error) {
+      throw toSinkError(error, query);
+    }
+  }
+
+  async #insert(table: string, values: readonly object[]): Promise<void> {
+    if (values.length === 0) return;
+    try {
+      await this.#client.insert({
+        table: `${this.#db}.${table}`,
+        values: [...values],
+        format: 'JSONEachRow',
+      });
+    } catch (error) {
+      throw toSinkError(error, `INSERT INTO ${this.#db}.${table} FORMAT JSONEachRow (${values.length} rows)`);
+    }
+  }
+
+  async #select<T>(query: string): Promise<T[]> {
+    try {
+      const result = await this.#client.query({ query, format: 'JSONEachRow' });
+      return await result.json<T>();
+    } catch (error) {
+      throw toSinkError(error, query);
+    }
+  }
+}
