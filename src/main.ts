@@ -41,9 +41,6 @@ export interface RunningProcessor {
   stop(): Promise<void>;
 }
 
-/** How long a final call stays in memory for cheap corrections (later ones go through ClickHouse). */
-const correctionWindowMs = 3_600_000;
-
 export async function runProcessor(options: RunOptions = {}): Promise<RunningProcessor> {
   const log = options.log ?? createLogger('bereik');
   const config = loadConfig(options.configPath);
@@ -120,7 +117,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     options: {
       allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
       callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
-      correctionMs: correctionWindowMs,
+      correctionMs: config.processing.correctionWindowSeconds * 1000,
       batchMaxRows: config.clickhouse.batchMaxRows,
       batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
       consumerGroup: config.kafka.groupId,
@@ -154,6 +151,8 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     kafka,
     topic: config.kafka.topic,
     groupId: config.kafka.groupId,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    idleMs: config.processing.idleAdvanceSeconds * 1000,
     processor,
     telemetry,
     log,

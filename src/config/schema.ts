@@ -146,6 +146,12 @@ export const configSchema = z
         deadLetterTopic: z.string().min(1).default('bereik.dead-letters.v1'),
         groupId: z.string().min(1, 'Kafka groupId must be a non-empty string').default('bereik'),
         clientId: z.string().min(1).default('bereik'),
+        /** The consumer group session timeout: how soon a crashed processor's partitions move to another. @default 30000 */
+        sessionTimeoutMs: z
+          .number()
+          .int()
+          .min(6000, 'must be at least 6000 (the broker minimum)')
+          .default(30_000),
       })
       .prefault({}),
     processing: z
@@ -158,6 +164,10 @@ export const configSchema = z
           .int()
           .positive()
           .default(4 * 3600),
+        /** A final call stays in memory this long (event time) so a late event corrects it cheaply; later ones go through ClickHouse. @default 3600 */
+        correctionWindowSeconds: z.number().int().min(0).default(3600),
+        /** After this long without messages the watermark follows the wall clock, so the last calls of a quiet period become final. @default 10 */
+        idleAdvanceSeconds: z.number().positive().default(10),
       })
       .prefault({}),
     clickhouse: z

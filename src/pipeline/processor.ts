@@ -246,6 +246,7 @@ export class Processor {
     this.#deadLetters = [];
     this.#acks = [];
     this.#bufferedSince = undefined;
+    telemetry.pendingRows.set(0);
     return this.#offsets.committable();
   }
 
@@ -372,7 +373,9 @@ export class Processor {
     }
     this.#repeatOut = RepeatCallerTracker.output();
     // Facts finalised by a watermark step (not by a message) start the flush clock too.
-    if (this.#bufferedRows() > 0) this.#bufferedSince ??= now;
+    const pending = this.#bufferedRows();
+    if (pending > 0) this.#bufferedSince ??= now;
+    telemetry.pendingRows.set(pending);
   }
 
   #addCall(

@@ -24,6 +24,7 @@ export class PipelineMetrics {
   readonly eventToRow: Histogram;
   readonly registryRetries: Counter;
   readonly incompleteLegs: Counter;
+  readonly pendingRows: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -121,6 +122,11 @@ export class PipelineMetrics {
       name: 'bereik_event_to_row_seconds',
       help: "From the Kafka timestamp of a call's last event to its facts being acknowledged by ClickHouse.",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers,
+    });
+    this.pendingRows = new Gauge({
+      name: 'bereik_pending_rows',
+      help: 'Rows, dead letters and acknowledgements waiting for the next flush.',
       registers,
     });
     this.incompleteLegs = new Counter({

@@ -14,9 +14,8 @@
  * `earlier_due_dates`, so the old date's row is recomputed and, with the callback's version still
  * counted there, replaces the stale one.
  *
- * Ranges are runs of consecutive windows, so `[from, to)` covers dirty windows only.
  */
-import { endOfLocalDay, localDateOf, startOfLocalDay } from '../../domain/index.ts';
+import { localDateOf } from '../../domain/index.ts';
 import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
 import { dueDateOf } from './encode-rows.ts';
 import type { SinkBatch } from '../../pipeline/sink-batch.ts';
@@ -30,18 +29,10 @@ export interface Scope {
   readonly queue?: string;
 }
 
-/** Consecutive dirty windows of one scope, in epoch seconds: windows starting in `[fromSec, toSec)`. */
-export interface SecondRange {
+/** One dirty rollup row: its scope and its window (epoch seconds, or a day number for dates). */
+export interface WindowKey {
   readonly scope: Scope;
-  readonly fromSec: number;
-  readonly toSec: number;
-}
-
-/** Consecutive dirty local dates of one scope, both ends included. */
-export interface DateRange {
-  readonly scope: Scope;
-  readonly from: string;
-  readonly to: string;
+  readonly start: number;
 }
 
 /** Window starts (epoch seconds, or day numbers for dates) per scope. */
@@ -71,22 +62,11 @@ export class ScopedWindows {
     return result;
   }
 
-  /** Runs of consecutive starts `step` apart, per scope, as `[first, last + step)`. */
-  runs(step: number): { scope: Scope; from: number; to: number }[] {
-    const result: { scope: Scope; from: number; to: number }[] = [];
+  /** Every scope and window, ordered by scope (as added) and then window. */
+  keys(): WindowKey[] {
+    const result: WindowKey[] = [];
     for (const { scope, starts } of this.#byScope.values()) {
-      const sorted = [...starts].sort((a, b) => a - b);
-      let from: number | undefined;
-      let previous = 0;
-      for (const start of sorted) {
-        if (from === undefined) from = start;
-        else if (start !== previous + step) {
-          result.push({ scope, from, to: previous + step });
-          from = start;
-        }
-        previous = start;
-      }
-      if (from !== undefined) result.push({ scope, from, to: previous + step });
+      for (const start of [...starts].sort((a, b) => a - b)) result.push({ scope, start });
     }
     return result;
   }
@@ -94,9 +74,11 @@ export class ScopedWindows {
 
 const DAY_MS = 86_400_000;
 
-/** A date 'YYYY-MM-DD' as days since 1970-01-01 (plain calendar arithmetic, no time zone), and back. */
-const dayNumberOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
-const dateOfDayNumber = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+/** A date 'YYYY-MM-DD' as days since 1970-01-01 (plain calendar arithmetic, no time zone). */
+export const dayNumberOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+/** A day number back as 'YYYY-MM-DD'. */
+export const dateOfDayNumber = (dayNumber: number): string =>
+  new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
 const minuteOf = (ms: number) => Math.floor(ms / 60_000) * MINUTE_S;
 const hourOfSec = (sec: number) => Math.floor(sec / HOUR_S) * HOUR_S;
@@ -179,40 +161,12 @@ export function dirtyWindows(batch: SinkBatch, callbacks: readonly PlannedCallba
   return { queueMinutes, gemeenteMinutes, callbackMinutes, dueDays };
 }
 
-/** Minute windows as second ranges. */
-export function minuteRanges(minutes: ScopedWindows): SecondRange[] {
-  return minutes.runs(MINUTE_S).map(({ scope, from, to }) => ({ scope, fromSec: from, toSec: to }));
+/** The hours (epoch seconds) the minute windows fall in: the hour rows to recompute from minute rows. */
+export function hoursOf(minutes: ScopedWindows): ScopedWindows {
+  return minutes.map(hourOfSec);
 }
 
-/** The hours the minutes fall in, as second ranges (to recompute hour rows from minute rows). */
-export function hourRanges(minutes: ScopedWindows): SecondRange[] {
-  return minutes
-    .map(hourOfSec)
-    .runs(HOUR_S)
-    .map(({ scope, from, to }) => ({ scope, fromSec: from, toSec: to }));
-}
-
-/**
- * The local days (Europe/Amsterdam) the windows fall in, as the second ranges from the first
- * day's 00:00 to the last day's 24:00 local: a local day is a whole number of UTC hours, so these
- * ranges hold exactly the hour (and minute) rows of those days.
- */
-export function dayRanges(windows: ScopedWindows): SecondRange[] {
-  return windows
-    .map(dayNumberOfSec)
-    .runs(1)
-    .map(({ scope, from, to }) => ({
-      scope,
-      fromSec: startOfLocalDay(dateOfDayNumber(from)) / 1000,
-      toSec: endOfLocalDay(dateOfDayNumber(to - 1)) / 1000,
-    }));
-}
-
-/** Day numbers as date ranges. */
-export function dateRanges(days: ScopedWindows): DateRange[] {
-  return days.runs(1).map(({ scope, from, to }) => ({
-    scope,
-    from: dateOfDayNumber(from),
-    to: dateOfDayNumber(to - 1),
-  }));
+/** The local days (day numbers of Europe/Amsterdam dates) the windows fall in. */
+export function localDaysOf(windows: ScopedWindows): ScopedWindows {
+  return windows.map(dayNumberOfSec);
 }

@@ -14,6 +14,8 @@ export interface ConsumerLoopOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly groupId: string;
+  /** @default 30 000 */
+  readonly sessionTimeoutMs?: number;
   readonly processor: Processor;
   readonly telemetry: PipelineMetrics;
   readonly log: Logger;
@@ -81,16 +83,18 @@ export class ConsumerLoop {
   /** Stops consuming, writes what is buffered, commits, and disconnects. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
+    // From now on batches are left unprocessed (the next owner reads them from the committed
+    // offset); what is in memory is written and committed while this is still a group member.
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    await this.#consumer.stop();
     await this.#serial(() => this.#flushAndCommit());
+    await this.#consumer.stop();
     await this.#consumer.disconnect();
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    if (!payload.isRunning() || payload.isStale()) return;
+    if (this.#stopped || !payload.isRunning() || payload.isStale()) return;
     this.#heartbeat = () => payload.heartbeat();
     const { processor, telemetry } = this.#options;
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
