@@ -716,6 +716,48 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     ).toEqual([{ iso_year: 2026, iso_week: 48, week_start: '2026-11-23', offered: 2, answered: 1 }]);
   });
 
+  it('moves a callback to its new due date when a changed work calendar recomputes it', async () => {
+    const { sink, db } = await freshSink();
+    // Requested on Wednesday 13 May 2026, the day before Hemelvaart: due at the end of Monday 18
+    // (Friday 15 is the 1st werkdag). The gemeente then closes Friday 15 (bridge day); after a
+    // restart the completion on Tuesday 19 comes with the request recomputed: due at the end of
+    // Tuesday 19, and done on time.
+    const requested: CallbackFact = {
+      ...cb1Requested,
+      callbackId: 'cb3',
+      requestedAt: at('2026-05-13T11:00:00+02:00'),
+      dueAt: at('2026-05-19T00:00:00+02:00'),
+    };
+    const completed: CallbackFact = {
+      ...requested,
+      dueAt: at('2026-05-20T00:00:00+02:00'),
+      completedAt: at('2026-05-19T10:00:00+02:00'),
+      outcome: 'REACHED',
+      onTime: true,
+      version: 3,
+    };
+    await sink.write(batch(group, { callbacks: [requested] }));
+    const dueDays = () =>
+      rows(
+        `SELECT due_date, due, completed_on_time, not_completed, on_time_rate FROM ${db}.terugbellen_op_tijd_per_dag ORDER BY due_date`,
+      );
+    expect(await dueDays()).toEqual([
+      { due_date: '2026-05-18', due: 1, completed_on_time: 0, not_completed: 1, on_time_rate: 0 },
+    ]);
+    await sink.write(batch(group, { callbacks: [completed] }));
+    const expected = [
+      { due_date: '2026-05-18', due: 0, completed_on_time: 0, not_completed: 0, on_time_rate: null },
+      { due_date: '2026-05-19', due: 1, completed_on_time: 1, not_completed: 0, on_time_rate: 1 },
+    ];
+    expect(await dueDays()).toEqual(expected);
+    // A replay of the new fact keeps the old date empty.
+    await sink.write(batch(group, { callbacks: [completed] }));
+    expect(await dueDays()).toEqual(expected);
+    expect(await rows(`SELECT toString(due_date) AS due_date FROM ${db}.current_callbacks`)).toEqual([
+      { due_date: '2026-05-19' },
+    ]);
+  });
+
   it('reads back what a restart and late events need', async () => {
     const { sink, db } = await freshSink();
     expect(await sink.loadWatermark(group)).toBeUndefined();

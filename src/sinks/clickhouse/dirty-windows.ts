@@ -1,8 +1,8 @@
 /**
- * Which rollup rows a batch makes stale ("dirty"), as exact time ranges per gemeente (and queue).
- * Pure: in a SinkBatch (and, for callbacks, what is stored of them), out ranges of window starts
- * for the minute rollups and of local dates for the due-date rollup; hour and day ranges follow
- * from the minute ranges.
+ * Which rollup rows a batch makes stale ("dirty"), as sets of windows per gemeente (and queue).
+ * Pure: in a SinkBatch (and, for callbacks, what is stored of them), out the minute windows of the
+ * minute rollups and the due dates of the due-date rollup; the hours and local days to recompute
+ * follow from the minutes.
  *
  * Why no stored previous windows are needed for legs and calls: a leg's window (gemeente, queue,
  * entered_at) never changes, and a call's end-to-end attribution is stored on its first offered
@@ -13,12 +13,11 @@
  * the stored version, and `planCallbacks` records the dates a callback left in
  * `earlier_due_dates`, so the old date's row is recomputed and, with the callback's version still
  * counted there, replaces the stale one.
- *
  */
 import { localDateOf } from '../../domain/index.ts';
+import type { SinkBatch } from '../../pipeline/sink-batch.ts';
 import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
 import { dueDateOf } from './encode-rows.ts';
-import type { SinkBatch } from '../../pipeline/sink-batch.ts';
 
 const MINUTE_S = 60;
 const HOUR_S = 3600;

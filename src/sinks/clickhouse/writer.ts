@@ -1,10 +1,11 @@
 /**
- * The ClickHouse sink: writes a batch of ledger events and facts, then recomputes exactly the
- * rollup rows the batch touched; reads back what a restart or a late event needs; writes the
- * configuration mirrors (targets, queues) and drops partitions past the retention.
+ * The ClickHouse sink (the processor's FactSink): writes a batch of ledger events and facts, then
+ * recomputes exactly the rollup rows the batch touched; reads back what a restart or a late event
+ * needs; writes the configuration mirrors (targets, queues) and drops partitions past the retention.
  *
- * A write is idempotent, so the processor may repeat it after any failure (`withRetry`): facts
- * are ReplacingMergeTree rows with deterministic keys and versions, and rollup rows are recomputed
+ * A write is idempotent, so the processor repeats it after any failure whose SinkError says
+ * `canRetry` (its retrier, src/pipeline/retry.ts, waits out an outage with backoff): facts are
+ * ReplacingMergeTree rows with deterministic keys and versions, and rollup rows are recomputed
  * from the stored facts (never incremented), with a version derived from the facts. Order within
  * a write: ledger, facts, rollups (minute, then hour, then day), then the watermark, so a stored
  * watermark means everything before it is stored, rollups included.
@@ -53,10 +54,11 @@ export interface ClickHouseSinkOptions {
   /** The database (clickhouse.database in the configuration). */
   readonly database: string;
   /**
-   * Most dirty ranges per recompute statement, and most ids per lookup, so statements stay well
-   * under ClickHouse's max_query_size (256 KiB on 18.16). @default 100 ranges, 1000 ids
+   * Most dirty windows per recompute statement, so statements stay well under ClickHouse's
+   * max_query_size (256 KiB on 18.16). @default 1000
    */
-  readonly maxRangesPerStatement?: number;
+  readonly maxWindowsPerStatement?: number;
+  /** Most ids per lookup (IN list), for the same reason. @default 1000 */
   readonly maxIdsPerLookup?: number;
 }
 
@@ -105,14 +107,14 @@ const byTimeThenId = (
 export class ClickHouseSink implements FactSink {
   readonly #client: ClickHouseClient;
   readonly #db: string;
-  readonly #maxRanges: number;
+  readonly #maxWindows: number;
   readonly #maxIds: number;
 
   /** The client stays the caller's: create it with `clickhouseClientOptions(url)` and close it after the sink. */
   constructor(client: ClickHouseClient, options: ClickHouseSinkOptions) {
     this.#client = client;
     this.#db = sqlIdentifier(options.database);
-    this.#maxRanges = options.maxRangesPerStatement ?? 100;
+    this.#maxWindows = options.maxWindowsPerStatement ?? 1000;
     this.#maxIds = options.maxIdsPerLookup ?? 1000;
   }
 
@@ -271,7 +273,7 @@ export class ClickHouseSink implements FactSink {
   }
 
   async #refreshRollups(dirty: DirtyWindows): Promise<void> {
-    for (const phase of refreshStatements(this.#db, dirty, this.#maxRanges)) {
+    for (const phase of refreshStatements(this.#db, dirty, this.#maxWindows)) {
       await Promise.all(phase.map((statement) => this.#command(statement)));
     }
   }

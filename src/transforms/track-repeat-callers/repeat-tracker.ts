@@ -64,6 +64,8 @@ export class RepeatCallerTracker {
     const key = `${event.gemeente}|${event.callerKey}`;
     const starts = this.#history.get(key) ?? [];
     if (starts.length === 0) this.#history.set(key, starts);
+    // Already known (restored from the store after a restart, and now replayed): its fact stands.
+    if (starts.some((s) => s.fact.callId === event.callId)) return;
     let index = starts.length;
     while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > event.occurredAt) index--;
     const before = starts[index - 1];

@@ -1,0 +1,57 @@
+/** The recompute statements: phases, chunks that stay below 18.16's max_query_size, exact window sets. */
+import { describe, expect, it } from 'vitest';
+import { emptyBatch } from '../../../../src/pipeline/sink-batch.ts';
+import { dirtyWindows } from '../../../../src/sinks/clickhouse/dirty-windows.ts';
+import { refreshStatements } from '../../../../src/sinks/clickhouse/rollup-sql.ts';
+import type { LegFact } from '../../../../src/transforms/track-calls/facts.ts';
+
+const leg = (i: number, enteredAt: number): LegFact => ({
+  legId: `l${i}`,
+  callId: `c${i}`,
+  gemeente: 'GM0307',
+  queue: `queue_with_a_long_name_${i % 7}`,
+  enteredAt,
+  outcome: 'answered',
+  outcomeSource: 'event',
+  outcomeAt: enteredAt + 1000,
+  waitMs: 1000,
+  category: 'offered',
+  withinServiceLevel: true,
+  transferredFromLegId: null,
+  transferredOut: false,
+  agentId: null,
+  normId: 'n',
+  version: 3,
+});
+const monday = Date.parse('2026-11-23T00:00:00+01:00');
+
+describe('refreshStatements', () => {
+  it('recomputes minutes, then hours, then days, only of the rollups the batch touched', () => {
+    const phases = refreshStatements(
+      'bereik',
+      dirtyWindows({ ...emptyBatch('g'), legs: [leg(1, monday + 61_000)] }, []),
+      1000,
+    );
+    const targets = phases.map((phase) => phase.map((s) => /^INSERT INTO bereik\.(\w+)/.exec(s)?.[1]));
+    expect(targets).toEqual([
+      ['queue_minute', 'gemeente_minute'],
+      ['queue_hour', 'gemeente_hour'],
+      ['queue_day', 'gemeente_day'],
+    ]);
+    // The exact window, as a tuple: 2026-11-22 23:01 UTC; the day is the local Monday.
+    expect(phases[0]?.[0]).toContain(
+      `('GM0307', 'queue_with_a_long_name_1', ${Date.parse('2026-11-22T23:01:00Z') / 1000})`,
+    );
+    expect(phases[2]?.[0]).toContain("('GM0307', 'queue_with_a_long_name_1', '2026-11-23')");
+    expect(refreshStatements('bereik', dirtyWindows(emptyBatch('g'), []), 1000)).toEqual([]);
+  });
+
+  it('splits many windows into statements far below max_query_size (256 KiB)', () => {
+    // 7 queues x 1440 minutes of one day: 10 080 dirty minutes.
+    const legs = Array.from({ length: 10_080 }, (_, i) => leg(i, monday + Math.floor(i / 7) * 60_000));
+    const phases = refreshStatements('bereik', dirtyWindows({ ...emptyBatch('g'), legs }, []), 1000);
+    const queueMinutes = phases[0]?.filter((s) => s.startsWith('INSERT INTO bereik.queue_minute')) ?? [];
+    expect(queueMinutes).toHaveLength(11);
+    for (const statement of phases.flat()) expect(statement.length).toBeLessThan(128 * 1024);
+  });
+});

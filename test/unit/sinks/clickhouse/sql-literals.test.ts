@@ -1,0 +1,36 @@
+/** Values written into SQL text (18.16 has no query parameters): escaping and refusal of odd names. */
+import { describe, expect, it } from 'vitest';
+import {
+  sqlDate,
+  sqlDateTime,
+  sqlIdentifier,
+  sqlString,
+  sqlStringList,
+  utcDateTimeText,
+} from '../../../../src/sinks/clickhouse/sql-literals.ts';
+
+describe('sql-literals', () => {
+  it('escapes quotes and backslashes in strings', () => {
+    expect(sqlString("it's")).toBe("'it\\'s'");
+    expect(sqlString('a\\b')).toBe("'a\\\\b'");
+    expect(sqlString("x' OR 1 = 1 --")).toBe("'x\\' OR 1 = 1 --'");
+    expect(sqlStringList(['a', "b'"])).toBe("('a', 'b\\'')");
+  });
+
+  it('refuses an empty IN list and identifiers that are not plain', () => {
+    expect(() => sqlStringList([])).toThrow(RangeError);
+    expect(sqlIdentifier('bereik_2026')).toBe('bereik_2026');
+    for (const bad of ['', '1abc', 'a-b', 'a.b', 'a b', 'x; DROP TABLE y']) {
+      expect(() => sqlIdentifier(bad)).toThrow(TypeError);
+    }
+  });
+
+  it('writes instants as UTC text, dropping milliseconds', () => {
+    expect(utcDateTimeText(Date.parse('2026-11-23T10:00:12.999+01:00'))).toBe('2026-11-23 09:00:12');
+    expect(sqlDateTime(Date.parse('2026-03-29T01:00:00Z') / 1000)).toBe(
+      "toDateTime('2026-03-29 01:00:00', 'UTC')",
+    );
+    expect(sqlDate('2026-11-25')).toBe("toDate('2026-11-25')");
+    expect(() => sqlDate('25-11-2026')).toThrow(TypeError);
+  });
+});
