@@ -354,6 +354,8 @@ export class Processor {
       this.#batch.callbacks.push(fact);
       business.countCallback(fact, previous);
     }
+    // Restated facts are written again (a crash may have left their rollups behind), not counted.
+    this.#batch.callbacks.push(...callbacks.restated);
     for (const r of callbacks.rejected) this.#deadLetter(r.ref, r);
     this.#acks.push(...callbacks.done);
     this.#callbackOut = { ...CallbackTracker.output<IncomingMessage>(), orphans: callbacks.orphans };
@@ -371,6 +373,7 @@ export class Processor {
       business.countCallStart(fact, previous);
       if (previous !== undefined) telemetry.corrections.inc({ kind: 'repeat' });
     }
+    this.#batch.callStarts.push(...this.#repeatOut.restated);
     this.#repeatOut = RepeatCallerTracker.output();
     // Facts finalised by a watermark step (not by a message) start the flush clock too.
     const pending = this.#bufferedRows();
@@ -443,6 +446,14 @@ export class Processor {
       for (const { event, ref } of surveyOrphans) {
         if (known.has(event.eventId)) {
           telemetry.events.inc({ result: 'duplicate' });
+          // Stored already: written again unchanged, in case a crash left its rollup behind.
+          this.#batch.surveys.push({
+            eventId: event.eventId,
+            callId: event.callId,
+            gemeente: event.gemeente,
+            answeredAt: event.occurredAt,
+            score: event.score,
+          });
         } else {
           known.add(event.eventId);
           const fact = {
@@ -489,7 +500,15 @@ export class Processor {
       }
       this.#acks.push(ref);
     }
-    if (applied === 0) return;
+    if (applied === 0) {
+      // Only replays of stored events: write the stored facts again (a crash may have left their
+      // rollups behind); nothing changed, so nothing is counted.
+      if (before !== undefined) {
+        this.#batch.calls.push(before.call);
+        this.#batch.legs.push(...before.legs);
+      }
+      return;
+    }
     const after = state.computeFacts(this.#deps.topology, timeoutAt());
     const rejected = after.rejected.flatMap((r) => (r.ref === null ? [] : [{ ...r, ref: r.ref }]));
     const previous = before === undefined ? undefined : { ...before, rejected: [] };

@@ -31,6 +31,11 @@ export interface CallbackFact {
 
 export interface CallbackOutput<Ref> {
   readonly facts: { fact: CallbackFact; previous: CallbackFact | undefined }[];
+  /**
+   * Facts restored from the store whose event came again (a replay after a restart): written
+   * again unchanged, so a rollup a crash left behind is recomputed; not counted again.
+   */
+  readonly restated: CallbackFact[];
   readonly rejected: (Rejection & { event: CallbackEvent; ref: Ref })[];
   readonly orphans: { event: CallbackEvent; ref: Ref }[];
   readonly done: Ref[];
@@ -41,6 +46,8 @@ interface CallbackState {
   requested?: CallbackRequested;
   completed?: CallbackCompleted;
   fact?: CallbackFact;
+  /** Put back by seed() and not written since: a replayed event of it restates its fact once. */
+  restored?: boolean;
 }
 
 export interface CallbackTrackerOptions {
@@ -61,7 +68,7 @@ export class CallbackTracker<Ref> {
   }
 
   static output<Ref>(): CallbackOutput<Ref> {
-    return { facts: [], rejected: [], orphans: [], done: [], duplicates: 0 };
+    return { facts: [], restated: [], rejected: [], orphans: [], done: [], duplicates: 0 };
   }
 
   get callbacksInMemory(): number {
@@ -95,6 +102,10 @@ export class CallbackTracker<Ref> {
     const same = event.type === 'CALLBACK_REQUESTED' ? state.requested : state.completed;
     if (same?.eventId === event.eventId) {
       out.duplicates++;
+      if (state.restored === true && state.fact !== undefined) {
+        out.restated.push(state.fact);
+        state.restored = false;
+      }
       return 'duplicate';
     }
     const conflict = this.#conflict(state, event);
@@ -108,6 +119,7 @@ export class CallbackTracker<Ref> {
     const fact = this.#factOf(event.callbackId, state);
     out.facts.push({ fact, previous: state.fact });
     state.fact = fact;
+    state.restored = false;
     return 'applied';
   }
 
@@ -126,6 +138,7 @@ export class CallbackTracker<Ref> {
     if (this.#conflict(state, event) !== undefined) return;
     this.#record(state, event);
     state.fact = this.#factOf(event.callbackId, state);
+    state.restored = true;
   }
 
   #record(state: CallbackState, event: CallbackEvent): void {

@@ -23,10 +23,14 @@ export interface CallStartFact {
 
 export interface RepeatOutput {
   readonly facts: { fact: CallStartFact; previous: CallStartFact | undefined }[];
+  /** Restored starts whose CALL_STARTED came again (a replay): written again unchanged, not counted. */
+  readonly restated: CallStartFact[];
 }
 
 interface Start {
   readonly fact: CallStartFact;
+  /** Put back by seed() and not written since. */
+  restored?: boolean;
 }
 
 export class RepeatCallerTracker {
@@ -42,7 +46,7 @@ export class RepeatCallerTracker {
   }
 
   static output(): RepeatOutput {
-    return { facts: [] };
+    return { facts: [], restated: [] };
   }
 
   get callersInMemory(): number {
@@ -64,8 +68,16 @@ export class RepeatCallerTracker {
     const key = `${event.gemeente}|${event.callerKey}`;
     const starts = this.#history.get(key) ?? [];
     if (starts.length === 0) this.#history.set(key, starts);
-    // Already known (restored from the store after a restart, and now replayed): its fact stands.
-    if (starts.some((s) => s.fact.callId === event.callId)) return;
+    // Already known (restored from the store after a restart, and now replayed): its fact stands,
+    // and is written once more in case a crash left its rollup behind.
+    const known = starts.find((s) => s.fact.callId === event.callId);
+    if (known !== undefined) {
+      if (known.restored === true) {
+        out.restated.push(known.fact);
+        known.restored = false;
+      }
+      return;
+    }
     let index = starts.length;
     while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > event.occurredAt) index--;
     const before = starts[index - 1];
@@ -96,7 +108,7 @@ export class RepeatCallerTracker {
     if (starts.some((s) => s.fact.callId === fact.callId)) return;
     let index = starts.length;
     while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > fact.startedAt) index--;
-    starts.splice(index, 0, { fact });
+    starts.splice(index, 0, { fact, restored: true });
     const newest = starts.at(-1)?.fact.startedAt ?? fact.startedAt;
     this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
   }

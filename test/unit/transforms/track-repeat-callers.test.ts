@@ -51,7 +51,14 @@ describe('track-repeat-callers', () => {
   it('does not count a restored call again when its CALL_STARTED is replayed after a restart', () => {
     const t = new RepeatCallerTracker(3_900_000);
     const out = RepeatCallerTracker.output();
-    t.seed({ callId: 'a', gemeente: 'GM0307', startedAt: Date.parse('2026-11-16T10:00:00Z'), callerKey: 'k1', repeat: false, version: 1 });
+    t.seed({
+      callId: 'a',
+      gemeente: 'GM0307',
+      startedAt: Date.parse('2026-11-16T10:00:00Z'),
+      callerKey: 'k1',
+      repeat: false,
+      version: 1,
+    });
     t.apply(start('a', '2026-11-16T10:00:00Z'), out);
     t.apply(start('b', '2026-11-17T10:00:00Z'), out);
     expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat])).toEqual([['b', true]]);
