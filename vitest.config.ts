@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (started once in globalSetup, shared by all integration files, which run one at a time).
 export default defineConfig({
   test: {
+    env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     projects: [
       {
         test: {

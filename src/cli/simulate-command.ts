@@ -5,7 +5,7 @@
  * (the ground truth) to a JSON file. The work is in src/simulate/; this file parses options.
  */
 import { writeFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
@@ -310,12 +310,18 @@ async function produceToKafka(
     const admin = kafka.admin();
     await admin.connect();
     try {
-      // Returns false when the topic exists already; only a fresh local stack needs this.
-      await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+      // Only a fresh local stack needs this; asking first keeps the broker from logging an error.
+      if (!(await admin.listTopics()).includes(topic)) {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+      }
     } finally {
       await admin.disconnect();
     }
-    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      idempotent: false,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     try {
       let lastReport = Date.now();

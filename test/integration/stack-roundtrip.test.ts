@@ -84,8 +84,8 @@ describe('local stack round trip', () => {
         if (message.value !== null) received.push(await registry.decode(message.value));
       },
     });
-    await eventually('the consumer to receive the record', async () =>
-      received.length > 0 ? true : undefined,
+    await eventually('the consumer to receive the record', () =>
+      Promise.resolve(received.length > 0 ? true : undefined),
     );
     await consumer.disconnect(); // commits the consumed offset
 
