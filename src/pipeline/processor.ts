@@ -80,6 +80,8 @@ export class Processor {
   #batch: SinkBatch;
   #deadLetters: DeadLetter[] = [];
   #acks: IncomingMessage[] = [];
+  /** Kafka timestamps of the last events of the calls finalised since the last flush. */
+  #producedAtOfFinalized: number[] = [];
   #watermark = Number.NEGATIVE_INFINITY;
   /**
    * Per partition: the latest event time read, and whether it is read to its end. The watermark
@@ -136,11 +138,15 @@ export class Processor {
    */
   assign(partitions: readonly number[]): void {
     const owned = new Set(partitions);
-    for (const p of [...this.#partitions.keys()]) {
-      if (!owned.has(p)) {
-        this.#partitions.delete(p);
-        this.#offsets.revoke(p);
-      }
+    const lost = new Set([...this.#partitions.keys()].filter((p) => !owned.has(p)));
+    for (const p of lost) {
+      this.#partitions.delete(p);
+      this.#offsets.revoke(p);
+    }
+    if (lost.size > 0) {
+      // Their new owner replays them from the committed offset; facts written twice are identical.
+      const dropped = this.#calls.dropOpen((m) => lost.has(m.partition));
+      this.#deps.log.info('partitions moved to another consumer', { partitions: [...lost], droppedOpenCalls: dropped });
     }
     for (const p of owned)
       if (!this.#partitions.has(p))
@@ -238,10 +244,9 @@ export class Processor {
       telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
     }
     const now = this.#deps.now();
-    for (const message of this.#acks) {
-      this.#offsets.acknowledged(message.partition, message.offset);
-      if (message.timestamp > 0) telemetry.eventToRow.observe(Math.max(0, now - message.timestamp) / 1000);
-    }
+    for (const message of this.#acks) this.#offsets.acknowledged(message.partition, message.offset);
+    for (const produced of this.#producedAtOfFinalized) telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
+    this.#producedAtOfFinalized = [];
     this.#batch = emptyBatch(this.#deps.options.consumerGroup);
     this.#deadLetters = [];
     this.#acks = [];
@@ -340,13 +345,17 @@ export class Processor {
     const { business, telemetry } = this.#deps;
     const now = this.#deps.now();
     const calls = this.#callOut;
-    for (const finalized of calls.finalized) this.#addCall(finalized);
+    for (const finalized of calls.finalized) {
+      this.#addCall(finalized);
+      // Latency of a call's facts: from Kafka receiving the call's last event to now.
+      const produced = Math.max(0, ...finalized.refs.map((m) => m.timestamp));
+      if (produced > 0) {
+        telemetry.eventToCount.observe(Math.max(0, now - produced) / 1000);
+        this.#producedAtOfFinalized.push(produced);
+      }
+    }
     for (const r of calls.rejected) this.#deadLetter(r.ref, r);
     this.#acks.push(...calls.done);
-    // Latency from the switch producing an event to its effect being counted here.
-    if (calls.finalized.length > 0)
-      for (const m of calls.done)
-        if (m.timestamp > 0) telemetry.eventToCount.observe(Math.max(0, now - m.timestamp) / 1000);
     this.#callOut = { ...CallTracker.output<IncomingMessage>(), orphans: calls.orphans };
 
     const callbacks = this.#callbackOut;

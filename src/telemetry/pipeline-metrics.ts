@@ -114,13 +114,13 @@ export class PipelineMetrics {
     });
     this.eventToCount = new Histogram({
       name: 'bereik_event_to_metric_seconds',
-      help: "From the Kafka timestamp of a call's last event to its facts being counted in Prometheus.",
+      help: "From the Kafka timestamp of a call's last event to its facts being counted in Prometheus (includes the allowed lateness a call waits).",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
       registers,
     });
     this.eventToRow = new Histogram({
       name: 'bereik_event_to_row_seconds',
-      help: "From the Kafka timestamp of a call's last event to its facts being acknowledged by ClickHouse.",
+      help: "From the Kafka timestamp of a call's last event to its facts being acknowledged by ClickHouse (includes the allowed lateness).",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
       registers,
     });

@@ -148,10 +148,14 @@ export async function waitUntilProcessed(
 }
 
 /** Starts `bereik run` as a child process (so a test can SIGKILL it). */
-export function startProcessorProcess(endpoints: StackEndpoints, names: RunNames): ChildProcess {
+export function startProcessorProcess(
+  endpoints: StackEndpoints,
+  names: RunNames,
+  httpPort: number = names.httpPort,
+): ChildProcess {
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'bin', 'bereik.js'), 'run', '--config', names.configPath],
+    [path.join(repoRoot, 'bin', 'bereik.js'), 'run', '--config', names.configPath, '--http-port', String(httpPort)],
     {
       env: {
         ...process.env,

@@ -44,6 +44,8 @@ export interface TrackerOutput<Ref> {
 export interface FinalizedCall<Ref> extends CallFacts<Ref> {
   /** The facts emitted before for this call; undefined the first time. */
   readonly previous: CallFacts<Ref> | undefined;
+  /** The events this finalisation released (all of the call's events the first time). */
+  readonly refs: readonly Ref[];
 }
 
 interface Entry<Ref> {
@@ -68,6 +70,23 @@ export class CallTracker<Ref> {
   /** Calls not yet final. */
   get openCalls(): number {
     return this.#finalizeAt.size;
+  }
+
+  /**
+   * Forgets the open calls whose events `belongsElsewhere` (a partition this consumer lost in a
+   * rebalance: its new owner replays them from the committed offset). Returns how many.
+   */
+  dropOpen(belongsElsewhere: (ref: Ref) => boolean): number {
+    let dropped = 0;
+    for (const [callId, entry] of this.#calls) {
+      const first = entry.state.refs[0];
+      if (entry.emitted === undefined && first !== undefined && belongsElsewhere(first)) {
+        this.#calls.delete(callId);
+        this.#finalizeAt.delete(callId);
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   /** Calls in memory: open plus finalised ones kept for corrections. */
@@ -157,10 +176,10 @@ export class CallTracker<Ref> {
     const state = entry.state;
     const facts = state.computeFacts(this.#context, state.lastEventAt + this.#options.callTimeoutMs);
     state.discard(facts.rejected);
-    out.finalized.push({ ...facts, previous: entry.emitted });
+    const refs = state.refs.splice(0);
+    out.finalized.push({ ...facts, previous: entry.emitted, refs });
     entry.emitted = { ...facts, rejected: [] };
-    out.done.push(...state.refs);
-    state.refs.length = 0;
+    out.done.push(...refs);
     this.#finalizeAt.delete(state.callId);
     this.#releaseAt.set(state.callId, this.#finalizeDeadline(state) + this.#options.correctionMs);
   }

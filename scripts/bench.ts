@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: bereik's throughput and latency on this machine, with the ceilings it is
+ * measured against, printed as figures (a benchmark, not a test; nothing here asserts).
+ *
+ * 1. Puts at least BENCH_EVENTS (default 1 000 000) simulated switch messages in a Kafka topic
+ *    (reused on a later run when it is already full).
+ * 2. Ceiling A: a bare kafkajs consumer group that only reads the topic.
+ * 3. Ceiling B: avsc decoding alone (the wire-format payloads, in memory).
+ * 4. bereik: `bereik run` as a child process on the backlog, from start to every offset committed
+ *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process.
+ * 5. Latency: a live phase at a steady rate, with the allowed lateness set to 0 so the figures are
+ *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
+ *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
+ *    acknowledged by ClickHouse, read from bereik's own histograms.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { parse, stringify } from 'yaml';
+import { parseConfig } from '../src/config/load.ts';
+import { SwitchSimulator } from '../src/simulate/index.ts';
+import { produceMessages } from '../src/simulate/produce.ts';
+import { callEventType } from '../src/sources/kafka/decode-message.ts';
+import { stackEndpoints, stackUp } from '../src/stack/stack.ts';
+import {
+  allCommitted,
+  metricValue,
+  runConfig,
+  startProcessorProcess,
+  waitUntilProcessed,
+  type RunNames,
+} from '../test/helpers/pipeline-run.ts';
+
+const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+const topic = `bench.switch-events.${target}`;
+const log = (line: string) => {
+  console.log(line);
+};
+
+await stackUp();
+const endpoints = stackEndpoints();
+const kafka = new Kafka({ clientId: 'bereik-bench', brokers: endpoints.kafka.url.split(','), logLevel: logLevel.ERROR });
+const registry = new SchemaRegistry({ host: endpoints.schemaRegistry.url });
+const admin = kafka.admin();
+await admin.connect();
+
+async function topicSize(): Promise<number> {
+  if (!(await admin.listTopics()).includes(topic)) return 0;
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
+
+// 1. The backlog.
+let messages = await topicSize();
+if (messages < target) {
+  if (messages === 0) await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  log(`producing ${target} simulated messages to ${topic} ...`);
+  const config = parseConfig(parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')));
+  const simulator = new SwitchSimulator(config, {
+    seed: 2026,
+    fromMs: Date.parse('2025-01-01T00:00:00+01:00'),
+    toMs: Date.parse('2026-01-01T00:00:00+01:00'),
+    callsPerDay: 700,
+    runId: 'bench',
+  });
+  const limited = (function* () {
+    let n = 0;
+    for (const m of simulator.messages()) {
+      if (n++ >= target) return;
+      yield m;
+    }
+  })();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const started = performance.now();
+  await produceMessages(limited, producer, registry, { topic, batchSize: 5000 });
+  await producer.disconnect();
+  messages = await topicSize();
+  log(`  produced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+log(`backlog: ${messages} messages in ${topic} (6 partitions)`);
+
+// 2. Ceiling A: a bare consumer group.
+async function bareConsumer(): Promise<{ seconds: number; values: Buffer[] }> {
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const values: Buffer[] = [];
+  let seen = 0;
+  let started = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        for (const m of batch.messages) if (values.length < 200_000 && m.value !== null) values.push(m.value);
+        seen += batch.messages.length;
+        if (seen >= messages) resolve();
+        return Promise.resolve();
+      },
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return { seconds, values };
+}
+const bare = await bareConsumer();
+const bareRate = messages / bare.seconds;
+log(`bare kafkajs consumer: ${Math.round(bareRate).toLocaleString('en')} msg/s (${bare.seconds.toFixed(1)} s)`);
+
+// 3. Ceiling B: avsc decoding alone.
+const payloads = bare.values.filter((v) => v[0] === 0).map((v) => v.subarray(5));
+let decoded = 0;
+const decodeStarted = performance.now();
+for (let round = 0; round < 5; round++) {
+  for (const p of payloads) {
+    try {
+      callEventType.fromBuffer(p);
+      decoded++;
+    } catch {
+      // malformed on purpose
+    }
+  }
+}
+const decodeRate = decoded / ((performance.now() - decodeStarted) / 1000);
+log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (${decoded} decodes)`);
+
+// 4. bereik on the backlog.
+function benchConfig(prefix: string, overrides: { topic: string; allowedLatenessSeconds?: number }): RunNames {
+  const names = runConfig(prefix);
+  const config = parse(readFileSync(names.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+  config['kafka'] = { ...config['kafka'], topic: overrides.topic };
+  if (overrides.allowedLatenessSeconds !== undefined) {
+    config['processing'] = { ...config['processing'], allowedLatenessSeconds: overrides.allowedLatenessSeconds };
+  }
+  config['clickhouse'] = { ...config['clickhouse'], batchMaxWaitMs: 1000 };
+  writeYaml(names.configPath, config);
+  return { ...names, topic: overrides.topic };
+}
+function writeYaml(file: string, value: unknown): void {
+  writeFileSync(file, stringify(value));
+}
+function peakRssMiB(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    return kb / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const backlog = benchConfig('bench', { topic });
+const child = startProcessorProcess(endpoints, backlog);
+let peak = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, peakRssMiB(child.pid));
+}, 500);
+const started = performance.now();
+await waitUntilProcessed(backlog.httpPort, () => allCommitted(endpoints, backlog), 3_600_000);
+const seconds = (performance.now() - started) / 1000;
+peak = Math.max(peak, peakRssMiB(child.pid));
+clearInterval(sampler);
+const accepted = (await metricValue(backlog.httpPort, 'bereik_events_total')) ?? 0;
+child.kill('SIGTERM');
+const bereikRate = messages / seconds;
+log(
+  `bereik end to end: ${Math.round(bereikRate).toLocaleString('en')} msg/s (${messages} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
+);
+log(`  = ${((bereikRate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((bereikRate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`);
+log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
+
+// 5. Latency at a steady rate.
+const liveTopic = `bench.live.${Date.now()}`;
+await admin.createTopics({ topics: [{ topic: liveTopic, numPartitions: 6 }], waitForLeaders: true });
+const live = benchConfig('benchlive', { topic: liveTopic, allowedLatenessSeconds: 0 });
+const liveChild = startProcessorProcess(endpoints, live);
+await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
+const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
+log(`live phase: ${liveSeconds} s of real-time traffic ...`);
+const config = parseConfig(parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')));
+const liveSim = new SwitchSimulator(config, {
+  seed: 7,
+  fromMs: Date.now(),
+  toMs: Date.now() + liveSeconds * 1000,
+  callsPerDay: 150_000,
+  runId: `live${Date.now()}`,
+});
+const liveProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+await liveProducer.connect();
+const stop = new AbortController();
+setTimeout(() => {
+  stop.abort();
+}, (liveSeconds + 30) * 1000);
+const produced = await produceMessages(liveSim.messages(), liveProducer, registry, {
+  topic: liveTopic,
+  realTime: true,
+  batchSize: 50,
+  signal: stop.signal,
+});
+await liveProducer.disconnect();
+await new Promise((resolve) => setTimeout(resolve, 5000));
+const metricsText = await (await fetch(`http://127.0.0.1:${live.httpPort}/metrics`)).text();
+liveChild.kill('SIGTERM');
+log(`  ${produced.messages} messages produced in real time`);
+for (const [name, what] of [
+  ['bereik_event_to_metric_seconds', 'to the Prometheus counter'],
+  ['bereik_event_to_row_seconds', 'to the ClickHouse row'],
+] as const) {
+  log(`  latency ${what}: p50 ${quantile(metricsText, name, 0.5)}, p99 ${quantile(metricsText, name, 0.99)} (${count(metricsText, name)} calls)`);
+}
+await admin.disconnect();
+process.exit(0);
+
+/** A quantile from a Prometheus histogram's buckets, as the upper bound of the bucket it falls in. */
+function quantile(text: string, name: string, q: number): string {
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1] ?? '', Number(m[2])] as const);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return 'n/a';
+  const hit = buckets.find(([, c]) => c >= q * total);
+  return hit === undefined ? 'n/a' : `<= ${hit[0]} s`;
+}
+function count(text: string, name: string): number {
+  return Number(new RegExp(`^${name}_count (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+}
