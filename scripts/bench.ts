@@ -39,7 +39,11 @@ const log = (line: string) => {
 
 await stackUp();
 const endpoints = stackEndpoints();
-const kafka = new Kafka({ clientId: 'bereik-bench', brokers: endpoints.kafka.url.split(','), logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: 'bereik-bench',
+  brokers: endpoints.kafka.url.split(','),
+  logLevel: logLevel.ERROR,
+});
 const registry = new SchemaRegistry({ host: endpoints.schemaRegistry.url });
 const admin = kafka.admin();
 await admin.connect();
@@ -53,9 +57,12 @@ async function topicSize(): Promise<number> {
 // 1. The backlog.
 let messages = await topicSize();
 if (messages < target) {
-  if (messages === 0) await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  if (messages === 0)
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
   log(`producing ${target} simulated messages to ${topic} ...`);
-  const config = parseConfig(parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')));
+  const config = parseConfig(
+    parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
+  );
   const simulator = new SwitchSimulator(config, {
     seed: 2026,
     fromMs: Date.parse('2025-01-01T00:00:00+01:00'),
@@ -105,7 +112,9 @@ async function bareConsumer(): Promise<{ seconds: number; values: Buffer[] }> {
 }
 const bare = await bareConsumer();
 const bareRate = messages / bare.seconds;
-log(`bare kafkajs consumer: ${Math.round(bareRate).toLocaleString('en')} msg/s (${bare.seconds.toFixed(1)} s)`);
+log(
+  `bare kafkajs consumer: ${Math.round(bareRate).toLocaleString('en')} msg/s (${bare.seconds.toFixed(1)} s)`,
+);
 
 // 3. Ceiling B: avsc decoding alone.
 const payloads = bare.values.filter((v) => v[0] === 0).map((v) => v.subarray(5));
@@ -125,12 +134,18 @@ const decodeRate = decoded / ((performance.now() - decodeStarted) / 1000);
 log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (${decoded} decodes)`);
 
 // 4. bereik on the backlog.
-function benchConfig(prefix: string, overrides: { topic: string; allowedLatenessSeconds?: number }): RunNames {
+function benchConfig(
+  prefix: string,
+  overrides: { topic: string; allowedLatenessSeconds?: number },
+): RunNames {
   const names = runConfig(prefix);
   const config = parse(readFileSync(names.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
   config['kafka'] = { ...config['kafka'], topic: overrides.topic };
   if (overrides.allowedLatenessSeconds !== undefined) {
-    config['processing'] = { ...config['processing'], allowedLatenessSeconds: overrides.allowedLatenessSeconds };
+    config['processing'] = {
+      ...config['processing'],
+      allowedLatenessSeconds: overrides.allowedLatenessSeconds,
+    };
   }
   config['clickhouse'] = { ...config['clickhouse'], batchMaxWaitMs: 1000 };
   writeYaml(names.configPath, config);
@@ -167,7 +182,9 @@ const bereikRate = messages / seconds;
 log(
   `bereik end to end: ${Math.round(bereikRate).toLocaleString('en')} msg/s (${messages} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
 );
-log(`  = ${((bereikRate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((bereikRate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`);
+log(
+  `  = ${((bereikRate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((bereikRate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`,
+);
 log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
 
 // 5. Latency at a steady rate.
@@ -178,7 +195,9 @@ const liveChild = startProcessorProcess(endpoints, live);
 await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
 const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
 log(`live phase: ${liveSeconds} s of real-time traffic ...`);
-const config = parseConfig(parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')));
+const config = parseConfig(
+  parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
+);
 const liveSim = new SwitchSimulator(config, {
   seed: 7,
   fromMs: Date.now(),
@@ -189,9 +208,12 @@ const liveSim = new SwitchSimulator(config, {
 const liveProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 await liveProducer.connect();
 const stop = new AbortController();
-setTimeout(() => {
-  stop.abort();
-}, (liveSeconds + 30) * 1000);
+setTimeout(
+  () => {
+    stop.abort();
+  },
+  (liveSeconds + 30) * 1000,
+);
 const produced = await produceMessages(liveSim.messages(), liveProducer, registry, {
   topic: liveTopic,
   realTime: true,
@@ -207,14 +229,18 @@ for (const [name, what] of [
   ['bereik_event_to_metric_seconds', 'to the Prometheus counter'],
   ['bereik_event_to_row_seconds', 'to the ClickHouse row'],
 ] as const) {
-  log(`  latency ${what}: p50 ${quantile(metricsText, name, 0.5)}, p99 ${quantile(metricsText, name, 0.99)} (${count(metricsText, name)} calls)`);
+  log(
+    `  latency ${what}: p50 ${quantile(metricsText, name, 0.5)}, p99 ${quantile(metricsText, name, 0.99)} (${count(metricsText, name)} calls)`,
+  );
 }
 await admin.disconnect();
 process.exit(0);
 
 /** A quantile from a Prometheus histogram's buckets, as the upper bound of the bucket it falls in. */
 function quantile(text: string, name: string, q: number): string {
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1] ?? '', Number(m[2])] as const);
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(
+    (m) => [m[1] ?? '', Number(m[2])] as const,
+  );
   const total = buckets.at(-1)?.[1] ?? 0;
   if (total === 0) return 'n/a';
   const hit = buckets.find(([, c]) => c >= q * total);

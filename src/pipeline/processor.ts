@@ -146,7 +146,10 @@ export class Processor {
     if (lost.size > 0) {
       // Their new owner replays them from the committed offset; facts written twice are identical.
       const dropped = this.#calls.dropOpen((m) => lost.has(m.partition));
-      this.#deps.log.info('partitions moved to another consumer', { partitions: [...lost], droppedOpenCalls: dropped });
+      this.#deps.log.info('partitions moved to another consumer', {
+        partitions: [...lost],
+        droppedOpenCalls: dropped,
+      });
     }
     for (const p of owned)
       if (!this.#partitions.has(p))
@@ -245,7 +248,8 @@ export class Processor {
     }
     const now = this.#deps.now();
     for (const message of this.#acks) this.#offsets.acknowledged(message.partition, message.offset);
-    for (const produced of this.#producedAtOfFinalized) telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
+    for (const produced of this.#producedAtOfFinalized)
+      telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
     this.#producedAtOfFinalized = [];
     this.#batch = emptyBatch(this.#deps.options.consumerGroup);
     this.#deadLetters = [];

@@ -155,7 +155,14 @@ export function startProcessorProcess(
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'bin', 'bereik.js'), 'run', '--config', names.configPath, '--http-port', String(httpPort)],
+    [
+      path.join(repoRoot, 'bin', 'bereik.js'),
+      'run',
+      '--config',
+      names.configPath,
+      '--http-port',
+      String(httpPort),
+    ],
     {
       env: {
         ...process.env,

@@ -45,6 +45,7 @@ import {
   type StoredEventRow,
 } from './read-queries.ts';
 import { refreshStatements } from './rollup-sql.ts';
+import { repeatCorrections, storedStartsSql, type StoredStartRow } from './reconcile-repeats.ts';
 import { ensureSchema } from './schema.ts';
 import { sqlIdentifier } from './sql-literals.ts';
 
@@ -145,7 +146,17 @@ export class ClickHouseSink implements FactSink {
         callbacks.map((c) => encodeCallback(c.fact, c.earlierDueDates)),
       ),
     ]);
-    await this.#refreshRollups(dirtyWindows(batch, callbacks));
+    // Repeat flags need every processor's call starts: raise them from what is stored now.
+    const raised: CallStartFact[] = [];
+    for (const starts of chunks(batch.callStarts, this.#maxIds)) {
+      const repeatSql = storedStartsSql(this.#db, starts);
+      if (repeatSql !== undefined)
+        raised.push(...repeatCorrections(await this.#select<StoredStartRow>(repeatSql)));
+    }
+    await this.#insert('call_starts', raised.map(encodeCallStart));
+    const withRaised =
+      raised.length === 0 ? batch : { ...batch, callStarts: [...batch.callStarts, ...raised] };
+    await this.#refreshRollups(dirtyWindows(withRaised, callbacks));
     if (batch.watermarkMs !== undefined) {
       await this.#insert('processor_progress', [
         { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },

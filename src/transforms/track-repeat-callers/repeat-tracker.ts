@@ -80,7 +80,10 @@ export class RepeatCallerTracker {
     }
     let index = starts.length;
     while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > event.occurredAt) index--;
-    const before = starts[index - 1];
+    // The latest start strictly before this one (a start at the same instant is not "before").
+    let b = index - 1;
+    while (b >= 0 && starts[b]?.fact.startedAt === event.occurredAt) b--;
+    const before = starts[b];
     const repeat = before !== undefined && event.occurredAt - before.fact.startedAt <= REPEAT_WINDOW_MS;
     const fact: CallStartFact = { ...base, repeat, version: repeat ? 2 : 1 };
     starts.splice(index, 0, { fact });
@@ -89,7 +92,7 @@ export class RepeatCallerTracker {
     for (let i = index + 1; i < starts.length; i++) {
       const later = starts[i];
       if (later === undefined || later.fact.startedAt - event.occurredAt > REPEAT_WINDOW_MS) break;
-      if (later.fact.repeat === false) {
+      if (later.fact.repeat === false && later.fact.startedAt > event.occurredAt) {
         const corrected: CallStartFact = { ...later.fact, repeat: true, version: 2 };
         starts[i] = { fact: corrected };
         out.facts.push({ fact: corrected, previous: later.fact });

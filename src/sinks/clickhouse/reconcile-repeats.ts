@@ -1,0 +1,77 @@
+/**
+ * Repeat callers across processors. A caller's calls land in different partitions (the key is
+ * the callId), so with several processors in one group no single one sees all of a caller's calls:
+ * each one's repeat flags are a lower bound. After call starts are stored, the writer reads the
+ * stored starts of the callers it touched (the 168 h around them) and raises the flag of every
+ * call that has an earlier call of the same caller within 168 h. A repeat flag only ever goes
+ * from false to true (version 1 -> 2), so whichever processor reconciles last, with the most
+ * starts stored, leaves the exact answer; none can lower it.
+ */
+import {
+  REPEAT_WINDOW_MS,
+  type CallStartFact,
+} from '../../transforms/track-repeat-callers/repeat-tracker.ts';
+import { sqlIdentifier, sqlString, sqlStringList, utcDateTimeText } from './sql-literals.ts';
+
+export interface StoredStartRow {
+  readonly call_id: string;
+  readonly gemeente: string;
+  readonly caller_key: string;
+  readonly started_at_ms: number | string;
+  readonly is_repeat: number | string | null;
+}
+
+/** The stored starts of the batch's callers within the repeat window around the batch's starts. */
+export function storedStartsSql(database: string, starts: readonly CallStartFact[]): string | undefined {
+  const keyed = starts.filter((s) => s.callerKey !== null);
+  if (keyed.length === 0) return undefined;
+  const from = Math.min(...keyed.map((s) => s.startedAt)) - REPEAT_WINDOW_MS;
+  const to = Math.max(...keyed.map((s) => s.startedAt)) + REPEAT_WINDOW_MS;
+  const db = sqlIdentifier(database);
+  return `SELECT call_id, gemeente, assumeNotNull(caller_key) AS caller_key, started_at_ms, is_repeat
+FROM ${db}.call_starts FINAL
+WHERE gemeente IN ${sqlStringList(new Set(keyed.map((s) => s.gemeente)))}
+  AND caller_key IN ${sqlStringList(new Set(keyed.map((s) => s.callerKey ?? '')))}
+  AND started_at >= toDateTime(${sqlString(utcDateTimeText(from))}, 'UTC')
+  AND started_at <= toDateTime(${sqlString(utcDateTimeText(to))}, 'UTC')`;
+}
+
+/** The stored starts that are repeats but not marked so, as corrected facts (version 2). */
+export function repeatCorrections(rows: readonly StoredStartRow[]): CallStartFact[] {
+  const byCaller = new Map<
+    string,
+    { callId: string; gemeente: string; callerKey: string; startedAt: number; repeat: boolean }[]
+  >();
+  for (const r of rows) {
+    const key = `${r.gemeente}|${r.caller_key}`;
+    const list = byCaller.get(key) ?? [];
+    list.push({
+      callId: r.call_id,
+      gemeente: r.gemeente,
+      callerKey: r.caller_key,
+      startedAt: Number(r.started_at_ms),
+      repeat: Number(r.is_repeat) === 1,
+    });
+    byCaller.set(key, list);
+  }
+  const corrected: CallStartFact[] = [];
+  for (const starts of byCaller.values()) {
+    starts.sort((a, b) => a.startedAt - b.startedAt || (a.callId < b.callId ? -1 : 1));
+    for (let i = 1; i < starts.length; i++) {
+      const previous = starts[i - 1];
+      const start = starts[i];
+      if (previous === undefined || start === undefined || start.repeat) continue;
+      if (start.startedAt > previous.startedAt && start.startedAt - previous.startedAt <= REPEAT_WINDOW_MS) {
+        corrected.push({
+          callId: start.callId,
+          gemeente: start.gemeente,
+          startedAt: start.startedAt,
+          callerKey: start.callerKey,
+          repeat: true,
+          version: 2,
+        });
+      }
+    }
+  }
+  return corrected;
+}
