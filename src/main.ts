@@ -6,7 +6,8 @@
  */
 import type { Server } from 'node:http';
 import { createClient } from '@clickhouse/client';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { deadLetterSchemaText, deadLetterSubject } from './events/dead-letter-record.ts';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig, loadSecrets, type Config } from './config/load.ts';
@@ -111,6 +112,13 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
   });
   await retry('Kafka', () => producer.connect());
 
+  const schemaRegistry = new SchemaRegistry({ host: endpoints.schemaRegistryUrl });
+  const { id: deadLetterSchemaId } = await retry('Schema Registry', () =>
+    schemaRegistry.register(
+      { type: SchemaType.AVRO, schema: deadLetterSchemaText },
+      { subject: deadLetterSubject },
+    ),
+  );
   const processor = new Processor({
     topology,
     targets,
@@ -122,10 +130,15 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
       batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
       consumerGroup: config.kafka.groupId,
     },
-    decoder: new MessageDecoder(new SchemaRegistry({ host: endpoints.schemaRegistryUrl })),
+    decoder: new MessageDecoder(schemaRegistry),
     pseudonymise: pseudonymiser(secrets.hmacKey),
     sink,
-    deadLetters: new DeadLetterProducer(producer, config.kafka.deadLetterTopic),
+    deadLetters: new DeadLetterProducer(
+      producer,
+      config.kafka.deadLetterTopic,
+      (record) => schemaRegistry.encode(deadLetterSchemaId, record),
+      config.kafka.clientId,
+    ),
     business,
     telemetry,
     log,

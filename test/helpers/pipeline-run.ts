@@ -200,18 +200,25 @@ export async function deadLettersByReason(
   expected: number,
 ): Promise<Record<string, number>> {
   const consumer = kafkaClient(endpoints).consumer({ groupId: `${names.groupId}-dlq-reader` });
+  const registry = schemaRegistryClient(endpoints);
   await consumer.connect();
   await consumer.subscribe({ topic: names.deadLetterTopic, fromBeginning: true });
   const counts: Record<string, number> = {};
   let seen = 0;
   await consumer.run({
-    eachMessage: ({ message }) => {
+    eachMessage: async ({ message }) => {
       const reason = message.headers?.['bereik-reason']?.toString() ?? 'missing header';
+      // The same reason, machine-readable: an Avro nl.bereik.v1.DeadLetter through the registry.
+      const encoded = message.headers?.['bereik-dead-letter'];
+      const decoded = Buffer.isBuffer(encoded)
+        ? ((await registry.decode(encoded)) as { reason: string })
+        : undefined;
+      if (decoded?.reason !== reason.toUpperCase().replaceAll('-', '_'))
+        counts['header mismatch'] = (counts['header mismatch'] ?? 0) + 1;
       if (message.headers?.['bereik-source-offset'] === undefined || message.value === null)
         counts['without origin'] = (counts['without origin'] ?? 0) + 1;
       counts[reason] = (counts[reason] ?? 0) + 1;
       seen++;
-      return Promise.resolve();
     },
   });
   const deadline = Date.now() + 30_000;
