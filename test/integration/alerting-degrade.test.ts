@@ -1,0 +1,258 @@
+/**
+ * The alert rules against the real thing: the simulator degrades one department (Belastingen of
+ * "Amersfoort" answers 30% of its calls) while every other queue answers 95-97%; the processor
+ * counts the traffic; the real local Prometheus scrapes it with the repository's rules loaded; and
+ * VakafdelingBereikbaarheidLaag must fire for that gemeente and queue, and for no other.
+ *
+ * Wall-clock time: the shipped rules wait `for: 5m` and look at `[30m]`. The test loads a copy of
+ * the shipped rule file in which only the timing is changed (`for: 10s`, groups evaluated every 5s;
+ * expressions, labels and annotations are the shipped ones, see rulesWithTiming), and produces a
+ * past hour of traffic in one burst: the processor counts every leg within seconds, after
+ * Prometheus has scraped its counters at 0, so `increase(...[30m])` sees the whole hour.
+ * bereik_queue_open follows the wall clock, so the test's configuration opens every queue 24/7 (and
+ * on holidays and closing days): the test passes at any hour of any day.
+ *
+ * Prometheus is shared with other tests (and may hold series of earlier runs for 30 minutes): the
+ * run's gemeenten get fresh CBS-like codes (GM9xxx), so no other series can mix into its sums, and
+ * the assertions look at the run's gemeenten only. Afterwards the shipped rules are reloaded.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runProcessor, type RunningProcessor } from '../../src/main.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import {
+  rollupLegs,
+  simulate,
+  type GroundTruth,
+  type SimulatorOptionsInput,
+} from '../../src/simulate/index.ts';
+import { produceMessages } from '../../src/simulate/produce.ts';
+import { promtoolPath, reloadPrometheus } from '../../src/stack/prometheus.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import {
+  activeAlerts,
+  addScrapeTarget,
+  alertingRules,
+  loadPrometheusRules,
+  loadRuleFiles,
+  loadedRuleFiles,
+  promInstant,
+  removeScrapeTarget,
+  rulesFile,
+  rulesWithTiming,
+  runTool,
+  type ActiveAlert,
+  type PrometheusRuleGroup,
+} from '../helpers/alerting.ts';
+import { eventually, kafkaClient, schemaRegistryClient } from '../helpers/clients.ts';
+import {
+  allCommitted,
+  runConfig,
+  testHmacKey,
+  waitUntilProcessed,
+  type RunNames,
+} from '../helpers/pipeline-run.ts';
+
+const endpoints = inject('endpoints');
+const prometheusUrl = endpoints.prometheus.url;
+const alertName = 'VakafdelingBereikbaarheidLaag';
+
+const allDay = ['00:00-24:00'];
+const always = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+
+interface ConfigQueue {
+  id: string;
+  kind: string;
+  name: string;
+}
+interface ConfigGemeente {
+  code: string;
+  name: string;
+  queues: ConfigQueue[];
+}
+
+/** The run's config: fresh gemeente codes, every queue open 24/7, no per-gemeente target overrides. */
+function openAllDayConfig(names: RunNames): { degraded: ConfigGemeente; control: ConfigGemeente } {
+  const config = parse(readFileSync(names.configPath, 'utf8')) as {
+    gemeenten: (ConfigGemeente & Record<string, unknown>)[];
+    targets: { overrides: unknown[] };
+  };
+  const first = 9000 + 2 * Math.floor(Math.random() * 490);
+  config.gemeenten = config.gemeenten.slice(0, 2).map((g, i) => ({
+    ...g,
+    code: `GM${first + i}`,
+    closingDays: [],
+    queues: g.queues.map((q) => ({ ...q, hours: always, openOnClosingDays: true })),
+  }));
+  config.targets.overrides = [];
+  writeFileSync(names.configPath, stringify(config));
+  const [degraded, control] = config.gemeenten;
+  if (degraded === undefined || control === undefined)
+    throw new Error('the example config has two gemeenten');
+  return { degraded, control };
+}
+
+/**
+ * Simulates and produces to the run's topic, which the running processor created (produceTraffic
+ * would create it first: the processor must be scraped idle before any traffic).
+ */
+async function produceBurst(names: RunNames, options: SimulatorOptionsInput): Promise<GroundTruth> {
+  const config = parseConfig(parse(readFileSync(names.configPath, 'utf8')));
+  const { messages, truth } = simulate(config, options);
+  const producer = kafkaClient(endpoints).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    await produceMessages(messages, producer, schemaRegistryClient(endpoints), {
+      topic: names.topic,
+      batchSize: 1000,
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  return truth;
+}
+
+const key = (a: { labels: Record<string, string> } | { metric: Record<string, string> }) => {
+  const labels = 'labels' in a ? a.labels : a.metric;
+  return `${labels['gemeente'] ?? ''}|${labels['queue'] ?? ''}`;
+};
+
+describe.skipIf(endpoints.prometheus.external)('alerting: one degraded department', () => {
+  let names: RunNames;
+  let degraded: ConfigGemeente;
+  let control: ConfigGemeente;
+  let truth: GroundTruth;
+  let processor: RunningProcessor | undefined;
+  let target: string | undefined;
+  let rulesDir: string | undefined;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    process.env['BEREIK_HMAC_KEY'] = testHmacKey;
+    names = runConfig('alerting');
+    ({ degraded, control } = openAllDayConfig(names));
+    target = `127.0.0.1:${names.httpPort}`;
+
+    // The shipped rules with short waits, loaded instead of the shipped file.
+    rulesDir = mkdtempSync(path.join(tmpdir(), 'bereik-alerting-'));
+    const testRules = path.join(rulesDir, 'bereik.rules.yml');
+    writeFileSync(
+      testRules,
+      rulesWithTiming(readFileSync(rulesFile, 'utf8'), { for: '10s', interval: '5s' }),
+    );
+    const shipped = loadPrometheusRules(rulesFile);
+    const shortened = loadPrometheusRules(testRules);
+    const without = (groups: PrometheusRuleGroup[]) =>
+      groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, for: undefined })) }));
+    expect(without(shortened)).toEqual(without(shipped));
+    expect(alertingRules(shortened).every((r) => r.for === '10s')).toBe(true);
+    const check = await runTool(await promtoolPath(), ['check', 'rules', testRules]);
+    expect(check.code, check.output).toBe(0);
+    await loadRuleFiles(prometheusUrl, [testRules]);
+    await eventually('Prometheus to load the test rules', async () =>
+      (await loadedRuleFiles(prometheusUrl)).has(testRules) ? true : undefined,
+    );
+
+    processor = await runProcessor({ configPath: names.configPath, log: createLogger('alerting', 'warn') });
+    await addScrapeTarget(target);
+    // A scrape with every counter at 0 and the queue open, before any traffic.
+    await eventually(
+      'Prometheus to scrape the idle processor',
+      async () => {
+        const open = await promInstant(prometheusUrl, `bereik_queue_open{instance="${target}"} == 1`);
+        const legs = await promInstant(prometheusUrl, `bereik_legs_total{instance="${target}"}`);
+        return open.length > 0 && legs.length > 0 ? true : undefined;
+      },
+      60_000,
+    );
+
+    // One past hour (a Tuesday morning) of both gemeenten, produced in one burst.
+    truth = await produceBurst(names, {
+      seed: 11,
+      fromMs: Date.parse('2026-11-10T09:00:00+01:00'),
+      toMs: Date.parse('2026-11-10T10:00:00+01:00'),
+      callsPerDay: 5000,
+      behaviour: {
+        kccReachability: 0.97,
+        vakafdelingReachability: 0.95,
+        reachability: { [`${degraded.code}:belastingen`]: 0.3 },
+      },
+    });
+    await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names), 120_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await processor?.stop();
+    if (target !== undefined) await removeScrapeTarget(target);
+    await reloadPrometheus();
+    if (rulesDir !== undefined) rmSync(rulesDir, { recursive: true, force: true });
+    console.log(`[alerting-degrade] ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it('simulates one department far below 80% and every other vakafdeling well above, with enough calls', () => {
+    const totals = rollupLegs(truth, 'total');
+    const vakafdelingen = [degraded, control].flatMap((g) =>
+      g.queues.filter((q) => q.kind === 'vakafdeling').map((q) => ({ g, q, c: totals[`${g.code}|${q.id}`] })),
+    );
+    expect(vakafdelingen.length).toBe(7);
+    for (const { g, q, c } of vakafdelingen) {
+      const what = `${g.code}|${q.id}`;
+      expect(c?.offered ?? 0, what).toBeGreaterThanOrEqual(10);
+      const ratio = (c?.answered ?? 0) / (c?.offered ?? 1);
+      if (g === degraded && q.id === 'belastingen') expect(ratio, what).toBeLessThan(0.6);
+      else expect(ratio, what).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
+  it(`fires ${alertName} for the degraded department only`, async () => {
+    const inRun = (a: ActiveAlert) =>
+      a.labels['alertname'] === alertName &&
+      [degraded.code, control.code].includes(a.labels['gemeente'] ?? '');
+    const firing = await eventually(
+      `${alertName} to fire for ${degraded.code} belastingen`,
+      async () => {
+        const alerts = (await activeAlerts(prometheusUrl)).filter(inRun);
+        return alerts.some((a) => a.state === 'firing') ? alerts : undefined;
+      },
+      120_000,
+    );
+    // Every vakafdeling of the run was judged on the same data: enough calls, open.
+    const offered = await promInstant(
+      prometheusUrl,
+      `bereik:legs_offered:increase30m{kind="vakafdeling",gemeente=~"${degraded.code}|${control.code}"} >= 10`,
+    );
+    expect(offered.map(key)).toHaveLength(7);
+    const below = await promInstant(
+      prometheusUrl,
+      `bereik:reachability:ratio30m{kind="vakafdeling",gemeente=~"${degraded.code}|${control.code}"} < 0.8`,
+    );
+    expect(below.map(key)).toEqual([`${degraded.code}|belastingen`]);
+
+    expect(firing.map((a) => [key(a), a.state])).toEqual([[`${degraded.code}|belastingen`, 'firing']]);
+    const [alert] = firing;
+    expect(alert?.labels).toMatchObject({
+      severity: 'warning',
+      gemeente: degraded.code,
+      queue: 'belastingen',
+      gemeente_name: 'Amersfoort',
+      queue_name: 'Belastingen',
+    });
+    expect(alert?.annotations['summary']).toMatch(
+      /^Bereikbaarheid Belastingen van Amersfoort is \d+(\.\d+)?% \(laatste 30 minuten\)$/,
+    );
+    expect(alert?.annotations['runbook_url']).toBe(
+      'https://github.com/bereik/bereik/blob/main/docs/operations.md#vakafdeling-bereikbaarheid-laag',
+    );
+    const expected = rollupLegs(truth, 'total')[`${degraded.code}|belastingen`];
+    expect(Number(alert?.value)).toBeCloseTo((expected?.answered ?? 0) / (expected?.offered ?? 1), 6);
+
+    // A few evaluations later still exactly this one, and nothing else pending.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const later = (await activeAlerts(prometheusUrl)).filter(inRun);
+    expect(later.map((a) => [key(a), a.state])).toEqual([[`${degraded.code}|belastingen`, 'firing']]);
+  }, 150_000);
+});
