@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ensureAptPackages } from './apt.ts';
 import { endpointEnvVars, localUrls } from './local-urls.ts';
 import { repoRoot, stackPaths } from './paths.ts';
-import { assertPortFree, runningPid, startDetached, stopDetached, waitUntilHealthy } from './process.ts';
+import { alreadyUp, assertPortFree, startDetached, stopDetached, waitUntilHealthy } from './process.ts';
 import type { LocalService } from './service.ts';
 
 const name = 'clickhouse';
@@ -100,16 +100,7 @@ export const clickhouse: LocalService = {
   async start(): Promise<void> {
     if (await isHealthy()) return;
     await install();
-    const alreadyStarted = runningPid(name);
-    if (alreadyStarted !== undefined) {
-      // Our own process from an earlier call, still starting up (or hung): wait for it instead of a second one.
-      await waitUntilHealthy(name, isHealthy, {
-        timeoutMs: startTimeoutMs,
-        pid: alreadyStarted,
-        hint: startHint,
-      });
-      return;
-    }
+    if (await alreadyUp(name, isHealthy, { timeoutMs: startTimeoutMs, hint: startHint })) return;
     await assertPortFree(name, httpPort, envVar);
     await assertPortFree(name, tcpPort, envVar);
     const dataDir = stackPaths.data(name);

@@ -63,6 +63,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True when the piece needs no new process: it is healthy, or our own process from an earlier
+ * call is still starting (then this waits for it rather than starting a second one).
+ */
+export async function alreadyUp(
+  service: string,
+  isHealthy: () => Promise<boolean>,
+  options: { timeoutMs: number; hint: string },
+): Promise<boolean> {
+  if (await isHealthy()) return true;
+  const pid = runningPid(service);
+  if (pid === undefined) return false;
+  await waitUntilHealthy(service, isHealthy, { ...options, pid });
+  return true;
+}
+
 /** Sends SIGTERM to the process group, waits, then SIGKILL; removes the pid file. */
 export async function stopDetached(service: string, graceMs = 20_000): Promise<void> {
   const pid = runningPid(service);

@@ -20,7 +20,7 @@ import { ensureAptPackages } from './apt.ts';
 import { StackError } from './errors.ts';
 import { endpointEnvVars, localUrls } from './local-urls.ts';
 import { repoRoot, stackPaths } from './paths.ts';
-import { assertPortFree, runningPid, startDetached, stopDetached, waitUntilHealthy } from './process.ts';
+import { alreadyUp, assertPortFree, startDetached, stopDetached, waitUntilHealthy } from './process.ts';
 import type { LocalService } from './service.ts';
 
 const run = promisify(execFile);
@@ -165,15 +165,7 @@ export const prometheus: LocalService = {
   async start(): Promise<void> {
     if (await isHealthy()) return;
     await install();
-    const alreadyStarted = runningPid(name);
-    if (alreadyStarted !== undefined) {
-      await waitUntilHealthy(name, isHealthy, {
-        timeoutMs: startTimeoutMs,
-        pid: alreadyStarted,
-        hint: startHint,
-      });
-      return;
-    }
+    if (await alreadyUp(name, isHealthy, { timeoutMs: startTimeoutMs, hint: startHint })) return;
     await assertPortFree(name, port, envVar);
     await mkdir(tsdbDir, { recursive: true });
     await generateConfig();

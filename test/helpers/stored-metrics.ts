@@ -116,6 +116,24 @@ export function expectedWindows(truth: GroundTruth): Awaited<ReturnType<typeof s
   };
 }
 
+/** Asserts every kind of window equal, one at a time, so a failure names the metric that differs. */
+export function expectSameWindows(
+  stored: Awaited<ReturnType<typeof storedWindows>>,
+  expected: Awaited<ReturnType<typeof storedWindows>>,
+  expectEqual: (actual: unknown, wanted: unknown, what: string) => void,
+): void {
+  for (const what of [
+    'legs',
+    'endToEnd',
+    'repeats',
+    'satisfaction',
+    'callbacks',
+    'callbacksOnTime',
+  ] as const) {
+    expectEqual(stored[what], expected[what], what);
+  }
+}
+
 /** Net leg counts per `gemeente|queue|result` from the ground truth, as bereik_legs_total minus retracted should show. */
 export function expectedLegResults(truth: GroundTruth): Record<string, number> {
   const totals = new Map<string, number>();
