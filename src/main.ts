@@ -24,7 +24,7 @@ import { MessageDecoder } from './sources/kafka/decode-message.ts';
 import { pseudonymiser } from './sources/kafka/pseudonymise.ts';
 import { clickhouseClientOptions } from './stack/clickhouse-client-options.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
-import { PipelineMetrics } from './telemetry/pipeline-metrics.ts';
+import { dependencyLabel, PipelineMetrics } from './telemetry/pipeline-metrics.ts';
 
 export interface RunOptions {
   /** The configuration file. @default BEREIK_CONFIG or deploy/config/bereik.yaml */
@@ -78,7 +78,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     signal: shutdown.signal,
     onFailure: (what, error) => {
       sinkTrouble = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-      telemetry.sinkErrors.inc({ sink: what });
+      telemetry.sinkErrors.inc({ sink: dependencyLabel(what) });
       void loopRef.current?.keepAlive();
     },
     onRecovered: () => {

@@ -5,6 +5,18 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { deadLetterReasons } from '../events/dead-letter.ts';
 
+/** The dependencies bereik waits out when they are down; the `sink` label of the sink metrics. */
+export const dependencyLabels = ['clickhouse', 'kafka', 'schema_registry', 'dead_letters'] as const;
+
+/** The label for a retried step's name ('ClickHouse history', 'dead-letter topic', ...). */
+export function dependencyLabel(what: string): (typeof dependencyLabels)[number] {
+  const w = what.toLowerCase();
+  if (w.includes('clickhouse')) return 'clickhouse';
+  if (w.includes('registry')) return 'schema_registry';
+  if (w.includes('dead-letter')) return 'dead_letters';
+  return 'kafka';
+}
+
 export class PipelineMetrics {
   readonly events: Counter<'result'>;
   readonly deadLetters: Counter<'reason'>;
@@ -13,7 +25,6 @@ export class PipelineMetrics {
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   readonly sinkLatency: Histogram<'sink'>;
   readonly sinkErrors: Counter<'sink'>;
-  readonly sinkRows: Counter<'table'>;
   readonly openCalls: Gauge;
   readonly callsInMemory: Gauge;
   readonly openCallbacks: Gauge;
@@ -70,16 +81,16 @@ export class PipelineMetrics {
     });
     this.sinkErrors = new Counter({
       name: 'bereik_sink_errors_total',
-      help: 'Failed sink writes (retried with backoff), by sink.',
+      help: 'Failed calls to a dependency, retried with backoff, by dependency: clickhouse, kafka, schema_registry, dead_letters.',
       labelNames: ['sink'],
       registers,
     });
-    this.sinkRows = new Counter({
-      name: 'bereik_sink_rows_total',
-      help: 'Rows written to ClickHouse, by table.',
-      labelNames: ['table'],
-      registers,
-    });
+    for (const sink of dependencyLabels) {
+      this.sinkErrors.inc({ sink }, 0);
+      this.sinkLatency.zero({ sink });
+    }
+    for (const kind of ['call', 'repeat']) this.corrections.inc({ kind }, 0);
+    for (const kind of ['call', 'callback', 'survey']) this.orphans.inc({ kind }, 0);
     this.openCalls = new Gauge({
       name: 'bereik_open_calls',
       help: 'Calls not yet final, in memory.',

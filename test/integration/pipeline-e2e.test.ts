@@ -74,8 +74,9 @@ describe('pipeline end to end', () => {
   it.skipIf(endpoints.prometheus.external)('has Prometheus counters equal to the ground truth', async () => {
     await setScrapeTargets([`127.0.0.1:${names.httpPort}`]);
     try {
-      const query =
-        'sum by (gemeente, queue, result) (bereik_legs_total) - sum by (gemeente, queue, result) (bereik_legs_retracted_total)';
+      // Only this run's processor: other tests' processors may be scraped at the same time.
+      const own = `{instance="127.0.0.1:${names.httpPort}"}`;
+      const query = `sum by (gemeente, queue, result) (bereik_legs_total${own}) - sum by (gemeente, queue, result) (bereik_legs_retracted_total${own})`;
       const key = (m: Record<string, string>) =>
         `${m['gemeente'] ?? ''}|${m['queue'] ?? ''}|${m['result'] ?? ''}`;
       const expected = expectedLegResults(truth);
