@@ -8,6 +8,7 @@
  * 3. Ceiling B: avsc decoding alone (the wire-format payloads, in memory).
  * 4. bereik: `bereik run` as a child process on the backlog, from start to every offset committed
  *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process.
+ *    BENCH_BATCH_ROWS sets clickhouse.batchMaxRows (default 10 000, the shipped default).
  * 5. Latency: a live phase at a steady rate, with the allowed lateness set to 0 so the figures are
  *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
  *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
@@ -54,7 +55,32 @@ async function topicSize(): Promise<number> {
   return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 }
 
-// 1. The backlog.
+// 1. The backlog. Reused when it is there and its schema id still names the switch's schema (the
+// local Apicurio keeps schemas in memory, so after a restart the ids may mean something else).
+async function backlogUsable(): Promise<boolean> {
+  if ((await topicSize()) < target) return false;
+  const probe = kafka.consumer({ groupId: `bench-probe-${Date.now()}` });
+  await probe.connect();
+  await probe.subscribe({ topic, fromBeginning: true });
+  const first = await new Promise<Buffer | null>((resolve) => {
+    void probe.run({
+      eachMessage: ({ message }) => {
+        resolve(message.value);
+        return Promise.resolve();
+      },
+    });
+  });
+  await probe.disconnect();
+  if (first === null || first.length < 5) return false;
+  const schema = (await registry.getSchema(first.readInt32BE(1)).catch(() => undefined)) as
+    { name?: string } | undefined;
+  return schema?.name === 'nl.veertien.switch.v1.CallEvent';
+}
+if (!(await backlogUsable()) && (await admin.listTopics()).includes(topic)) {
+  log(`${topic} is stale (its schema id is gone from the registry): producing it again`);
+  await admin.deleteTopics({ topics: [topic] });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+}
 let messages = await topicSize();
 if (messages < target) {
   if (messages === 0)
@@ -147,7 +173,11 @@ function benchConfig(
       allowedLatenessSeconds: overrides.allowedLatenessSeconds,
     };
   }
-  config['clickhouse'] = { ...config['clickhouse'], batchMaxWaitMs: 1000 };
+  config['clickhouse'] = {
+    ...config['clickhouse'],
+    batchMaxWaitMs: 1000,
+    batchMaxRows: Number(process.env['BENCH_BATCH_ROWS'] ?? 10_000),
+  };
   writeYaml(names.configPath, config);
   return { ...names, topic: overrides.topic };
 }

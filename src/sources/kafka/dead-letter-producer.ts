@@ -47,22 +47,53 @@ export class DeadLetterProducer implements DeadLetterSink {
         }),
       ),
     );
-    await this.#producer.send({
-      topic: this.#topic,
-      acks: -1,
-      messages: deadLetters.map(({ message, reason, detail }, i) => ({
-        key: message.key,
-        value: message.value,
-        headers: {
-          'bereik-dead-letter': records[i] ?? Buffer.alloc(0),
-          'bereik-reason': reason,
-          'bereik-detail': detail,
-          'bereik-source-topic': message.topic,
-          'bereik-source-partition': String(message.partition),
-          'bereik-source-offset': String(message.offset),
-          'bereik-failed-at': failedAt,
-        },
-      })),
-    });
+    const messages = deadLetters.map(({ message, reason, detail }, i) => ({
+      key: message.key,
+      value: message.value,
+      headers: {
+        'bereik-dead-letter': records[i] ?? Buffer.alloc(0),
+        'bereik-reason': reason,
+        'bereik-detail': detail,
+        'bereik-source-topic': message.topic,
+        'bereik-source-partition': String(message.partition),
+        'bereik-source-offset': String(message.offset),
+        'bereik-failed-at': failedAt,
+      },
+    }));
+    // Kafka refuses a request over message.max.bytes (1 MiB by default): send in slices well below it.
+    for (const slice of slicesBelow(messages, maxRequestBytes)) {
+      await this.#producer.send({ topic: this.#topic, acks: -1, messages: slice });
+    }
   }
+}
+
+/** Well below Kafka's default message.max.bytes (1 MiB), leaving room for batch overhead. */
+const maxRequestBytes = 512 * 1024;
+
+function sizeOf(message: {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string | Buffer>;
+}): number {
+  let size = 64 + (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  for (const [name, value] of Object.entries(message.headers)) size += name.length + value.length;
+  return size;
+}
+
+function* slicesBelow<
+  T extends { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> },
+>(messages: readonly T[], limit: number): Generator<T[]> {
+  let slice: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (slice.length > 0 && bytes + size > limit) {
+      yield slice;
+      slice = [];
+      bytes = 0;
+    }
+    slice.push(message);
+    bytes += size;
+  }
+  if (slice.length > 0) yield slice;
 }
