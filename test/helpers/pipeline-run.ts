@@ -75,6 +75,23 @@ export function runConfig(prefix: string): RunNames {
   return { ...names, configPath };
 }
 
+/** Creates the run's switch topic (6 partitions) and dead-letter topic. */
+export async function createRunTopics(endpoints: StackEndpoints, names: RunNames): Promise<void> {
+  const admin = kafkaClient(endpoints).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [
+        { topic: names.topic, numPartitions: 6 },
+        { topic: names.deadLetterTopic, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Simulates traffic and produces it to the run's topic (6 partitions); returns the ground truth. */
 export async function produceTraffic(
   endpoints: StackEndpoints,
@@ -84,17 +101,8 @@ export async function produceTraffic(
   const config = parse(readFileSync(names.configPath, 'utf8')) as Parameters<typeof simulate>[0];
   const { parseConfig } = await import('../../src/config/load.ts');
   const { messages, truth } = simulate(parseConfig(config), options);
+  await createRunTopics(endpoints, names);
   const kafka = kafkaClient(endpoints);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: names.topic, numPartitions: 6 },
-      { topic: names.deadLetterTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
   const { Partitioners } = await import('kafkajs');
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

@@ -43,6 +43,7 @@ import {
 import {
   allCommitted,
   allFaults,
+  createRunTopics,
   metricValue,
   runConfig,
   testHmacKey,
@@ -215,17 +216,8 @@ describe('Grafana dashboards on a real run', () => {
 
     // Simulated and the topics made first, so the processor can start (and be scraped at zero) just before the traffic.
     const { messages } = simulate(parseConfig(config), traffic);
+    await createRunTopics(endpoints, names);
     const kafka = kafkaClient(endpoints);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: names.topic, numPartitions: 6 },
-        { topic: names.deadLetterTopic, numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
 
     const started = Math.floor(Date.now() / 1000) - 1;
     processor = await runProcessor({ configPath: names.configPath, log: createLogger('grafana', 'warn') });
