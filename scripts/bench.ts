@@ -197,6 +197,10 @@ function peakRssMiB(pid: number | undefined): number {
 
 const backlog = benchConfig('bench', { topic });
 const child = startProcessorProcess(endpoints, backlog);
+// Processors this script started never outlive it, whichever way it ends.
+process.on('exit', () => {
+  child.kill('SIGKILL');
+});
 let peak = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, peakRssMiB(child.pid));
@@ -222,6 +226,9 @@ const liveTopic = `bench.live.${Date.now()}`;
 await admin.createTopics({ topics: [{ topic: liveTopic, numPartitions: 6 }], waitForLeaders: true });
 const live = benchConfig('benchlive', { topic: liveTopic, allowedLatenessSeconds: 0 });
 const liveChild = startProcessorProcess(endpoints, live);
+process.on('exit', () => {
+  liveChild.kill('SIGKILL');
+});
 await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
 const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
 log(`live phase: ${liveSeconds} s of real-time traffic ...`);
