@@ -32,6 +32,11 @@ export interface RunOptions {
   /** Overrides http.port (tests run several processors on one machine). */
   readonly httpPort?: number | undefined;
   readonly log?: Logger;
+  /**
+   * The processor cannot go on (the Kafka consumer stopped for good): called once; `bereik run`
+   * exits non-zero so Kubernetes (or the operator) restarts it. @default exit the process with 1
+   */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export interface RunningProcessor {
@@ -124,6 +129,8 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     targets,
     options: {
       allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
+      idleAdvanceMs: config.processing.idleAdvanceSeconds * 1000,
+      maxFutureSkewMs: config.processing.maxFutureSkewSeconds * 1000,
       callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
       correctionMs: config.processing.correctionWindowSeconds * 1000,
       batchMaxRows: config.clickhouse.batchMaxRows,
@@ -165,10 +172,20 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     topic: config.kafka.topic,
     groupId: config.kafka.groupId,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-    idleMs: config.processing.idleAdvanceSeconds * 1000,
     processor,
     telemetry,
     log,
+    // Partitions that moved here: calls finalised by their previous owner are resolved against the store.
+    onAssigned: async () => {
+      const stored = await retry('ClickHouse', () => sink.loadWatermark(config.kafka.groupId));
+      if (stored !== undefined) processor.noteStoredWatermark(stored);
+    },
+    onFatal:
+      options.onFatal ??
+      (() => {
+        process.exitCode = 1;
+        setImmediate(() => process.exit(1));
+      }),
   });
   loopRef.current = consumer;
   const server = await startHttpServer({
@@ -181,6 +198,15 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
         check: () => (consumer.ready ? undefined : 'not (yet) a member of the consumer group'),
       },
       { name: 'sinks', check: () => sinkTrouble },
+      {
+        name: 'progress',
+        check: () => {
+          const stalledMs = consumer.stalledMs();
+          return stalledMs >= config.processing.stallSeconds * 1000
+            ? `messages have waited ${Math.round(stalledMs / 1000)} s with no commit (processing.stallSeconds ${config.processing.stallSeconds}): see the log for the failing step`
+            : undefined;
+        },
+      },
     ],
   });
   await consumer.start();

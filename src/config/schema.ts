@@ -166,8 +166,12 @@ export const configSchema = z
           .default(4 * 3600),
         /** A final call stays in memory this long (event time) so a late event corrects it cheaply; later ones go through ClickHouse. @default 3600 */
         correctionWindowSeconds: z.number().int().min(0).default(3600),
-        /** After this long without messages the watermark follows the wall clock, so the last calls of a quiet period become final. @default 10 */
+        /** A partition read to its end with no message for this long lets event time follow the wall clock, so the last calls of a quiet period become final. @default 10 */
         idleAdvanceSeconds: z.number().positive().default(10),
+        /** Events further ahead of this processor's clock are dead-lettered (impossible-timestamp); a switch clock fast by less is accepted. @default 600 */
+        maxFutureSkewSeconds: z.number().int().positive().default(600),
+        /** With messages to read and no commit for this long, /readyz reports a stall (and bereik_commit_stalled_seconds shows it). @default 600 */
+        stallSeconds: z.number().int().positive().default(600),
       })
       .prefault({}),
     clickhouse: z

@@ -14,7 +14,7 @@ export const deadLetterReasons = {
   'unknown-gemeente': 'the gemeente is not in the configuration; add it, then replay the dead letters',
   'unknown-queue': 'the queue is not configured for this gemeente; add it, then replay the dead letters',
   'impossible-timestamp':
-    'occurredAt is before 2000 or more than a day in the future; check the switch clock',
+    'occurredAt is before 2000 or further in the future than processing.maxFutureSkewSeconds; check the switch clock',
   'contradicts-call-state':
     "the event contradicts its call's state (e.g. a second outcome for a leg); check the switch",
 } as const;

@@ -52,6 +52,12 @@ export class OffsetTracker {
     return result;
   }
 
+  /** The offset after the latest one received of a partition; undefined when none was received. */
+  nextToRead(partition: number): number | undefined {
+    const p = this.#partitions.get(partition);
+    return p === undefined || p.maxReceived < 0 ? undefined : p.maxReceived + 1;
+  }
+
   /** Messages received but not yet acknowledged, per partition. */
   pending(): Map<number, number> {
     return new Map([...this.#partitions].map(([partition, p]) => [partition, p.offsets.length]));

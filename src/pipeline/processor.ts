@@ -18,7 +18,7 @@ import { validateCallEvent } from '../sources/kafka/validate-event.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
-import { CallState, type CallFacts, type CallStateEvent } from '../transforms/track-calls/call-state.ts';
+import type { CallFacts, CallStateEvent } from '../transforms/track-calls/call-state.ts';
 import { CallTracker, type FinalizedCall } from '../transforms/track-calls/call-tracker.ts';
 import {
   REPEAT_WINDOW_MS,
@@ -38,6 +38,10 @@ import {
 
 export interface ProcessorOptions {
   readonly allowedLatenessMs: number;
+  /** A partition read to its end and quiet this long lets event time follow the clock. */
+  readonly idleAdvanceMs: number;
+  /** Events further ahead of the clock than this are dead-lettered; nearer ones move event time only up to the clock plus this. */
+  readonly maxFutureSkewMs: number;
   readonly callTimeoutMs: number;
   /** How long final calls stay in memory for cheap corrections. */
   readonly correctionMs: number;
@@ -63,8 +67,17 @@ export interface ProcessorDeps {
   readonly retry: <T>(what: string, step: () => Promise<T>) => Promise<T>;
 }
 
-/** Events more than this far ahead of the wall clock do not move the watermark (a bad clock must not close every call). */
-const maxWatermarkLeadMs = 5 * 60_000;
+/** What the processor knows of one partition it owns: the evidence event time moves on. */
+interface PartitionProgress {
+  /** The latest event time read, at most the clock plus the allowed skew (a fast switch clock is clamped). */
+  maxEventAt: number;
+  /** Whether everything written to it had been read, by the latest evidence (a fetch or a probe). */
+  caughtUp: boolean;
+  /** When its latest message arrived, or when it was assigned. */
+  lastMessageAt: number;
+  /** When it was assigned (or a rebalance began): end offsets probed before then say nothing of now. */
+  assignedAt: number;
+}
 
 export class Processor {
   readonly #deps: ProcessorDeps;
@@ -84,13 +97,14 @@ export class Processor {
   #producedAtOfFinalized: number[] = [];
   #watermark = Number.NEGATIVE_INFINITY;
   /**
-   * Per partition: the latest event time read, and whether it is read to its end. The watermark
-   * is the minimum over partitions that still have messages to read, so one partition read ahead
-   * (Kafka hands out batches partition by partition) does not make the others' events look late.
+   * Per owned partition, the evidence the watermark moves on. The watermark is the minimum over
+   * them of the latest event time read, so one partition read ahead (Kafka hands out batches
+   * partition by partition) does not make the others' events look late; only a partition read to
+   * its end and quiet for a while follows the wall clock, so event time never jumps over unread
+   * backlog (before the first fetch, while paused by a sink outage, during a rebalance).
    */
-  readonly #partitions = new Map<number, { maxEventAt: number; caughtUp: boolean }>();
+  readonly #partitions = new Map<number, PartitionProgress>();
   #bufferedSince: number | undefined;
-  #lastMessageAt: number;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -103,7 +117,6 @@ export class Processor {
     this.#surveys = new SurveyTracker(allowedLatenessMs + correctionMs);
     this.#repeats = new RepeatCallerTracker(allowedLatenessMs + correctionMs);
     this.#batch = emptyBatch(consumerGroup);
-    this.#lastMessageAt = deps.now();
   }
 
   get watermark(): number {
@@ -111,19 +124,32 @@ export class Processor {
   }
 
   /**
-   * Restores what a previous run kept in memory, from the fact store: the watermark (so replayed
-   * events of released calls are recognised as such), open callbacks (for the gauges and their
-   * completions) and the recent call starts (for repeat callers).
+   * Restores what a previous run kept in memory, from the fact store: the stored watermark (so
+   * replayed events of calls stored before are resolved against the store, not started afresh),
+   * open callbacks (for the gauges and their completions) and the recent call starts (for repeat
+   * callers). The stored watermark finalises nothing here: event time moves only on what this
+   * processor reads.
    */
   restore(state: {
     watermarkMs?: number | undefined;
     callbackEvents: readonly CallEvent[];
     callStarts: readonly CallStartFact[];
   }): void {
-    if (state.watermarkMs !== undefined) this.#moveWatermark(state.watermarkMs);
+    if (state.watermarkMs !== undefined) this.noteStoredWatermark(state.watermarkMs);
     for (const e of state.callbackEvents)
       if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
     for (const start of state.callStarts) this.#repeats.seed(start);
+  }
+
+  /**
+   * The watermark the consumer group stored (at start, and again after partitions moved here):
+   * events of calls finalised by any processor before it are settled against the store.
+   */
+  noteStoredWatermark(watermarkMs: number): void {
+    this.#calls.noteStoredWatermark(watermarkMs);
+    this.#callbacks.advance(watermarkMs);
+    this.#surveys.advance(watermarkMs);
+    this.#repeats.advance(watermarkMs);
   }
 
   /** How far back restore() needs call starts: the repeat window plus what the trackers keep. */
@@ -151,9 +177,44 @@ export class Processor {
         droppedOpenCalls: dropped,
       });
     }
-    for (const p of owned)
-      if (!this.#partitions.has(p))
-        this.#partitions.set(p, { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false });
+    for (const p of owned) if (!this.#partitions.has(p)) this.#partitions.set(p, this.#newPartition());
+  }
+
+  /** A rebalance began: until the group settles and new evidence comes, no partition counts as read to its end. */
+  rebalancing(): void {
+    const now = this.#deps.now();
+    for (const p of this.#partitions.values()) {
+      p.caughtUp = false;
+      // A probe that started before the rebalance says nothing of the assignment after it.
+      p.assignedAt = now;
+    }
+  }
+
+  /** The offset after the latest one received of a partition; undefined when none was. */
+  nextToRead(partition: number): number | undefined {
+    return this.#offsets.nextToRead(partition);
+  }
+
+  /** Partitions owned now. */
+  get partitions(): readonly number[] {
+    return [...this.#partitions.keys()];
+  }
+
+  /**
+   * Evidence of where a partition ends, from a probe that started at `probedAt`: its high
+   * watermark and the offset the consumer started reading it from (the committed offset, or the
+   * earliest when none). Read to its end when the next offset to read is at the high watermark.
+   */
+  observeEnd(partition: number, end: { highWatermark: number; startOffset: number; probedAt: number }): void {
+    const p = this.#partitions.get(partition);
+    if (p === undefined || end.probedAt < p.assignedAt) return;
+    const next = Math.max(this.#offsets.nextToRead(partition) ?? 0, end.startOffset);
+    p.caughtUp = next >= end.highWatermark;
+  }
+
+  #newPartition(): PartitionProgress {
+    const now = this.#deps.now();
+    return { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false, lastMessageAt: now, assignedAt: now };
   }
 
   /**
@@ -165,46 +226,49 @@ export class Processor {
     position?: { partition: number; highWatermark: number },
   ): Promise<void> {
     for (const message of messages) await this.#handleOne(message);
-    if (messages.length > 0) this.#lastMessageAt = this.#deps.now();
     const last = messages.at(-1);
-    if (position !== undefined && last !== undefined)
-      this.#partition(position.partition).caughtUp = last.offset + 1 >= position.highWatermark;
-    this.#moveWatermark(this.#partitionWatermark());
-    this.#advanceTrackers();
-    this.#drain();
+    if (last !== undefined) {
+      const p = this.#partition(last.partition);
+      p.lastMessageAt = this.#deps.now();
+      if (position !== undefined) p.caughtUp = last.offset + 1 >= position.highWatermark;
+    }
+    this.#advance();
   }
 
-  #partition(partition: number): { maxEventAt: number; caughtUp: boolean } {
+  #partition(partition: number): PartitionProgress {
     let p = this.#partitions.get(partition);
     if (p === undefined) {
-      p = { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false };
+      p = this.#newPartition();
       this.#partitions.set(partition, p);
     }
     return p;
   }
 
-  #partitionWatermark(): number {
-    let behind = Number.POSITIVE_INFINITY;
-    let newest = Number.NEGATIVE_INFINITY;
+  /**
+   * The minimum over owned partitions of how far their events are read; a partition read to its
+   * end and quiet for the idle time counts as read up to now, so a quiet partition does not hold
+   * the others back and the last calls of a quiet period become final.
+   */
+  #partitionWatermark(now: number): number {
+    let min = Number.POSITIVE_INFINITY;
     for (const p of this.#partitions.values()) {
-      if (p.maxEventAt > newest) newest = p.maxEventAt;
-      if (!p.caughtUp && p.maxEventAt < behind) behind = p.maxEventAt;
+      const idle = p.caughtUp && now - p.lastMessageAt >= this.#deps.options.idleAdvanceMs;
+      const readUpTo = idle ? Math.max(p.maxEventAt, now) : p.maxEventAt;
+      if (readUpTo < min) min = readUpTo;
     }
-    return behind === Number.POSITIVE_INFINITY ? newest : behind;
+    return min === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : min;
   }
 
-  /**
-   * Called on a timer. When no message arrived for `idleMs`, event time has caught up with the
-   * wall clock: the watermark moves to now, so the last calls of a quiet period become final.
-   */
-  tick(idleMs: number): void {
-    const now = this.#deps.now();
-    if (now - this.#lastMessageAt >= idleMs && now > this.#watermark) {
-      this.#moveWatermark(now);
-      this.#advanceTrackers();
-      this.#drain();
-    }
-    this.#refreshGauges(now);
+  #advance(): void {
+    this.#moveWatermark(this.#partitionWatermark(this.#deps.now()));
+    this.#advanceTrackers();
+    this.#drain();
+  }
+
+  /** Called on a timer: moves event time on for partitions read to their end, and refreshes the gauges. */
+  tick(): void {
+    this.#advance();
+    this.#refreshGauges(this.#deps.now());
   }
 
   /** Finalises every open call now (a bounded input is complete). */
@@ -281,6 +345,7 @@ export class Processor {
       topology: this.#deps.topology.queueIds,
       pseudonymise: this.#deps.pseudonymise,
       nowMs: this.#deps.now(),
+      maxFutureSkewMs: this.#deps.options.maxFutureSkewMs,
     });
     if (!valid.ok) {
       this.#deadLetter(message, valid);
@@ -305,12 +370,8 @@ export class Processor {
       this.#batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
       telemetry.events.inc({ result: 'accepted' });
       const partition = this.#partition(message.partition);
-      if (
-        event.occurredAt > partition.maxEventAt &&
-        event.occurredAt <= this.#deps.now() + maxWatermarkLeadMs
-      ) {
-        partition.maxEventAt = event.occurredAt;
-      }
+      const readUpTo = Math.min(event.occurredAt, this.#deps.now() + this.#deps.options.maxFutureSkewMs);
+      if (readUpTo > partition.maxEventAt) partition.maxEventAt = readUpTo;
     } else if (result === 'duplicate') {
       telemetry.events.inc({ result: 'duplicate' });
     } else if (result === 'orphan') {
@@ -357,6 +418,11 @@ export class Processor {
         telemetry.eventToCount.observe(Math.max(0, now - produced) / 1000);
         this.#producedAtOfFinalized.push(produced);
       }
+    }
+    // Restated facts are written again (a crash may have left their rollups behind), not counted.
+    for (const { call, legs } of calls.restated) {
+      this.#batch.calls.push(call);
+      this.#batch.legs.push(...legs);
     }
     for (const r of calls.rejected) this.#deadLetter(r.ref, r);
     this.#acks.push(...calls.done);
@@ -415,28 +481,45 @@ export class Processor {
     business.countCall(legs, call, previous);
   }
 
-  /** Late events of calls, callbacks and surveys no longer in memory: settle them against the stored history. */
+  /**
+   * Events of calls, callbacks and surveys not in memory (orphans): settle them against the stored
+   * history. They stay queued until the reads they need have succeeded, so a failing read loses none.
+   */
   async #resolveOrphans(): Promise<void> {
-    const callOrphans = this.#callOut.orphans.splice(0);
-    const callbackOrphans = this.#callbackOut.orphans.splice(0);
-    const surveyOrphans = this.#surveyOut.orphans.splice(0);
+    const callOrphans = this.#callOut.orphans;
+    const callbackOrphans = this.#callbackOut.orphans;
+    const surveyOrphans = this.#surveyOut.orphans;
     if (callOrphans.length + callbackOrphans.length + surveyOrphans.length === 0) return;
     const { sink, retry, telemetry } = this.#deps;
 
     if (callOrphans.length > 0) {
-      const callIds = new Set(callOrphans.map((o) => o.event.callId));
-      const stored = await retry('ClickHouse history', () => sink.loadCallHistory([...callIds]));
+      const callIds = [...new Set(callOrphans.map((o) => o.event.callId))];
+      const [stored, final] = await retry('ClickHouse history', () =>
+        Promise.all([sink.loadCallHistory(callIds), sink.loadFinalCallIds(callIds)]),
+      );
+      const orphans = callOrphans.splice(0);
       // Events accepted since the last flush are not stored yet, but are history all the same.
-      const pending = this.#batch.events.filter((e) => isCallStateEvent(e) && callIds.has(e.callId));
-      const byCall = groupBy(uniqueEvents([...stored, ...pending]), (e) => ('callId' in e ? e.callId : null));
-      for (const [callId, orphans] of groupBy(callOrphans, (o) => o.event.callId)) {
-        this.#resolveCall(callId, byCall.get(callId) ?? [], orphans);
+      const wanted = new Set(callIds);
+      const pending = this.#batch.events.filter((e) => isCallStateEvent(e) && wanted.has(e.callId));
+      const byCall = groupBy(uniqueEvents([...stored, ...pending]).filter(isCallStateEvent), (e) => e.callId);
+      for (const [callId, ofCall] of groupBy(orphans, (o) => o.event.callId)) {
+        const applied = this.#calls.resolve(
+          callId,
+          { history: byCall.get(callId) ?? [], final: final.has(callId) },
+          ofCall,
+          this.#callOut,
+        );
+        for (const { event, ref } of applied) {
+          this.#ledger(event, ref);
+          if (event.type === 'CALL_STARTED') this.#repeats.apply(event, this.#repeatOut);
+        }
       }
-      telemetry.orphans.inc({ kind: 'call' }, callOrphans.length);
+      telemetry.orphans.inc({ kind: 'call' }, orphans.length);
     }
     if (callbackOrphans.length > 0) {
       const callbackIds = new Set(callbackOrphans.map((o) => o.event.callbackId));
       const stored = await retry('ClickHouse history', () => sink.loadCallbackHistory([...callbackIds]));
+      const orphans = callbackOrphans.splice(0);
       const pending = this.#batch.events.filter(
         (e) =>
           (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') &&
@@ -445,18 +528,19 @@ export class Processor {
       const history = uniqueEvents([...stored, ...pending]);
       for (const e of history)
         if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
-      for (const { event, ref } of callbackOrphans) {
+      for (const { event, ref } of orphans) {
         if (this.#callbacks.apply(event, ref, this.#callbackOut, { resolved: true }) === 'applied')
           this.#ledger(event, ref);
       }
-      telemetry.orphans.inc({ kind: 'callback' }, callbackOrphans.length);
+      telemetry.orphans.inc({ kind: 'callback' }, orphans.length);
     }
     if (surveyOrphans.length > 0) {
       const known = await retry('ClickHouse history', () =>
         sink.existingSurveyIds(surveyOrphans.map((o) => o.event.eventId)),
       );
+      const orphans = surveyOrphans.splice(0);
       for (const s of this.#batch.surveys) known.add(s.eventId);
-      for (const { event, ref } of surveyOrphans) {
+      for (const { event, ref } of orphans) {
         if (known.has(event.eventId)) {
           telemetry.events.inc({ result: 'duplicate' });
           // Stored already: written again unchanged, in case a crash left its rollup behind.
@@ -482,56 +566,8 @@ export class Processor {
         }
         this.#acks.push(ref);
       }
-      telemetry.orphans.inc({ kind: 'survey' }, surveyOrphans.length);
+      telemetry.orphans.inc({ kind: 'survey' }, orphans.length);
     }
-  }
-
-  /** Rebuilds a released call from its stored events, applies the late ones and emits a correction. */
-  #resolveCall(
-    callId: string,
-    history: readonly CallEvent[],
-    orphans: readonly { event: CallStateEvent; ref: IncomingMessage }[],
-  ): void {
-    const first = orphans[0];
-    if (first === undefined) return;
-    const state = new CallState<IncomingMessage | null>(callId, first.event.gemeente, first.event.occurredAt);
-    for (const e of history) if (isCallStateEvent(e)) state.apply(e, null);
-    const timeoutAt = () => state.lastEventAt + this.#deps.options.callTimeoutMs;
-    const before = history.length > 0 ? state.computeFacts(this.#deps.topology, timeoutAt()) : undefined;
-    state.discard(before?.rejected ?? []);
-    let applied = 0;
-    for (const { event, ref } of orphans) {
-      const result = state.apply(event, ref);
-      if (result.kind === 'applied') {
-        applied++;
-        this.#ledger(event, ref);
-        if (event.type === 'CALL_STARTED') this.#repeats.apply(event, this.#repeatOut);
-      } else if (result.kind === 'duplicate') {
-        this.#deps.telemetry.events.inc({ result: 'duplicate' });
-      } else {
-        this.#deadLetter(ref, result);
-      }
-      this.#acks.push(ref);
-    }
-    if (applied === 0) {
-      // Only replays of stored events: write the stored facts again (a crash may have left their
-      // rollups behind); nothing changed, so nothing is counted.
-      if (before !== undefined) {
-        this.#batch.calls.push(before.call);
-        this.#batch.legs.push(...before.legs);
-      }
-      return;
-    }
-    const after = state.computeFacts(this.#deps.topology, timeoutAt());
-    const rejected = after.rejected.flatMap((r) => (r.ref === null ? [] : [{ ...r, ref: r.ref }]));
-    const previous = before === undefined ? undefined : { ...before, rejected: [] };
-    this.#addCall({
-      call: after.call,
-      legs: after.legs,
-      rejected,
-      previous,
-      incompleteLegs: after.incompleteLegs,
-    });
   }
 
   #ledger(event: CallEvent, message: IncomingMessage): void {

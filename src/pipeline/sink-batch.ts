@@ -49,6 +49,8 @@ export interface FactSink {
   write(batch: SinkBatch): Promise<void>;
   /** Accepted events of calls no longer in memory, for late events that arrive after their call was released. */
   loadCallHistory(callIds: readonly string[]): Promise<CallEvent[]>;
+  /** Which of these calls have stored facts (were finalised by some processor); the others are still live. */
+  loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>>;
   loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]>;
   existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>>;
 }

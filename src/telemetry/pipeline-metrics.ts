@@ -30,6 +30,7 @@ export class PipelineMetrics {
   readonly openCallbacks: Gauge;
   readonly watermark: Gauge;
   readonly lastCommit: Gauge<'partition'>;
+  readonly commitStalled: Gauge;
   readonly committedOffset: Gauge<'topic' | 'partition'>;
   readonly eventToCount: Histogram;
   readonly eventToRow: Histogram;
@@ -109,6 +110,11 @@ export class PipelineMetrics {
     this.watermark = new Gauge({
       name: 'bereik_watermark_seconds',
       help: 'Event-time watermark: the latest switch time seen, as Unix seconds.',
+      registers,
+    });
+    this.commitStalled = new Gauge({
+      name: 'bereik_commit_stalled_seconds',
+      help: 'How long messages of the partitions this processor owns have waited to be committed with no commit moving; 0 when none wait or commits move.',
       registers,
     });
     this.lastCommit = new Gauge({

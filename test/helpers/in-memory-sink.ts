@@ -60,6 +60,10 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     );
   }
 
+  loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(callIds.filter((id) => this.calls.has(id))));
+  }
+
   loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]> {
     const wanted = new Set(callbackIds);
     return Promise.resolve(

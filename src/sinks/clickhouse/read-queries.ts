@@ -30,6 +30,11 @@ WHERE callback_id = '' AND call_id IN ${sqlStringList(callIds)} AND type IN ${sq
 ORDER BY occurred_at_ms, event_id`;
 }
 
+/** Which of the given calls have stored facts (any version: a call with facts was finalised). */
+export function finalCallIdsSql(database: string, callIds: readonly string[]): string {
+  return `SELECT DISTINCT call_id FROM ${sqlIdentifier(database)}.call_facts WHERE call_id IN ${sqlStringList(callIds)}`;
+}
+
 /** The CALLBACK_REQUESTED and CALLBACK_COMPLETED events of the given callbacks, in event-time order. */
 export function callbackHistorySql(database: string, callbackIds: readonly string[]): string {
   const db = sqlIdentifier(database);

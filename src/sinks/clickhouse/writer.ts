@@ -36,6 +36,7 @@ import {
   decodeStoredEvent,
   existingSurveyIdsSql,
   expiredPartitionsSql,
+  finalCallIdsSql,
   isCallStateEvent,
   openCallbacksSql,
   storedCallbacksSql,
@@ -175,6 +176,17 @@ export class ClickHouseSink implements FactSink {
       }
     }
     return events.sort(byTimeThenId);
+  }
+
+  /** Which of these calls have stored facts: finalised by some processor (the others are live). */
+  async loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const ids of chunks([...new Set(callIds)], this.#maxIds)) {
+      for (const row of await this.#select<{ call_id: string }>(finalCallIdsSql(this.#db, ids))) {
+        found.add(row.call_id);
+      }
+    }
+    return found;
   }
 
   /** The stored request and completion events of callbacks, oldest first. */

@@ -3,8 +3,15 @@
  * the processor returns after its sinks acknowledged. Offsets are never auto-committed. Work on
  * the processor is serialised (batches, timer ticks, flushes), so a flush never races a batch.
  * While a sink is down the flush blocks: consumption stops (backpressure), heartbeats go on.
+ *
+ * It also gathers the evidence event time moves on: per partition, where the partition ends (its
+ * high watermark, from fetches and from a probe of the broker on every tick) and where this
+ * consumer started reading it (the committed offset), so a partition counts as read to its end
+ * only when it is. And it watches itself: with messages to read and no acknowledged progress for
+ * a while it reports a stall; a consumer that crashed for good is reported as fatal, so the
+ * process exits and is restarted instead of looking alive.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Processor } from '../../pipeline/processor.ts';
 import type { IncomingMessage } from '../../pipeline/sink-batch.ts';
 import type { Logger } from '../../telemetry/logger.ts';
@@ -19,36 +26,60 @@ export interface ConsumerLoopOptions {
   readonly processor: Processor;
   readonly telemetry: PipelineMetrics;
   readonly log: Logger;
-  /** After this long without messages the watermark follows the wall clock. @default 10 000 */
-  readonly idleMs?: number;
-  /** How often the timer ticks (gauges, idle watermark, time-based flush). @default 1000 */
+  /** How often the timer ticks (gauges, event time of quiet partitions, time-based flush, probe). @default 1000 */
   readonly tickMs?: number;
+  /** Partitions just assigned: load what the store knows of them before their messages are handled. */
+  readonly onAssigned?: (partitions: readonly number[]) => Promise<void>;
+  /** The consumer stopped for good (kafkajs gave up): the process should exit and be restarted. */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export class ConsumerLoop {
   readonly #options: ConsumerLoopOptions;
   readonly #consumer: Consumer;
+  readonly #admin: Admin;
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #joined = false;
   #heartbeat: (() => Promise<void>) | undefined;
   #stopped = false;
+  #probing = false;
+  /** Since when messages have waited to be committed with no commit moving; undefined when none wait. */
+  #stuckSince: number | undefined;
+  /** The group's committed offsets at the last probe, per owned partition. */
+  readonly #committed = new Map<number, number>();
 
   constructor(options: ConsumerLoopOptions) {
     this.#options = options;
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      // kafkajs sends heartbeats at most this often; a third of the session timeout is the usual choice.
+      heartbeatInterval: Math.max(1000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
+    });
+    this.#admin = options.kafka.admin();
+    this.#consumer.on(this.#consumer.events.REBALANCING, () => {
+      // Until the group settles, no partition counts as read to its end.
+      options.processor.rebalancing();
     });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#joined = true;
       const mine = payload.memberAssignment[options.topic] ?? [];
+      const before = new Set(options.processor.partitions);
       options.processor.assign(mine);
       options.log.info('joined consumer group', { groupId: options.groupId, partitions: mine });
+      const added = mine.filter((p) => !before.has(p));
+      // Queued before any batch of the new assignment: what the store knows comes first.
+      if (added.length > 0 && options.onAssigned !== undefined) {
+        const onAssigned = options.onAssigned;
+        void this.#serial(() => onAssigned(added)).catch((error: unknown) => {
+          this.#fatal(error instanceof Error ? error : new Error(String(error)));
+        });
+      }
     });
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
       options.log.error('consumer crashed', { error: payload.error.message, restart: payload.restart });
+      if (!payload.restart) this.#fatal(payload.error);
     });
   }
 
@@ -57,20 +88,31 @@ export class ConsumerLoop {
     return this.#joined && !this.#stopped;
   }
 
+  /** How long messages have waited to be committed with no commit moving (0: none wait, or commits move). */
+  stalledMs(now = Date.now()): number {
+    return this.#stuckSince === undefined ? 0 : now - this.#stuckSince;
+  }
+
   async start(): Promise<void> {
     const { topic, processor } = this.#options;
+    await this.#admin.connect();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic, fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#serial(() => this.#eachBatch(payload)),
+      eachBatch: (payload) => {
+        // Kept for flushes started by the timer and for retries: it is the group's heartbeat.
+        this.#heartbeat = () => payload.heartbeat();
+        return this.#serial(() => this.#eachBatch(payload));
+      },
     });
     const tickMs = this.#options.tickMs ?? 1000;
     this.#timer = setInterval(() => {
+      void this.#probe();
       void this.#serial(async () => {
-        processor.tick(this.#options.idleMs ?? 10_000);
+        processor.tick();
         if (processor.needsFlush()) await this.#flushAndCommit();
       }).catch((error: unknown) => {
         this.#options.log.error('timer tick failed', {
@@ -90,12 +132,12 @@ export class ConsumerLoop {
     await this.#serial(() => this.#flushAndCommit());
     await this.#consumer.stop();
     await this.#consumer.disconnect();
+    await this.#admin.disconnect();
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (this.#stopped || !payload.isRunning() || payload.isStale()) return;
-    this.#heartbeat = () => payload.heartbeat();
     const { processor, telemetry } = this.#options;
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
       topic: batch.topic,
@@ -119,15 +161,66 @@ export class ConsumerLoop {
     }
     if (processor.needsFlush()) await this.#flushAndCommit();
     await payload.heartbeat();
-    this.#heartbeat = undefined;
   }
 
   /**
-   * Keeps the group membership alive while a batch waits out an outage (the retrier calls it),
+   * Keeps the group membership alive while a flush waits out an outage (the retrier calls it),
    * so a long ClickHouse or registry outage does not also cost a rebalance.
    */
   async keepAlive(): Promise<void> {
     await this.#heartbeat?.().catch(() => undefined);
+  }
+
+  /**
+   * Asks the broker where each partition ends and where the group's committed offsets are, and
+   * hands that to the processor: the evidence that a partition is read to its end. Runs beside
+   * the serial chain, one probe at a time, so it goes on while a flush waits out an outage (the
+   * stall clock must run then) and a slow broker holds no batch up.
+   */
+  async #probe(): Promise<void> {
+    if (this.#probing || this.#stopped || !this.#joined) return;
+    this.#probing = true;
+    const { topic, groupId, processor, telemetry } = this.#options;
+    try {
+      const probedAt = Date.now();
+      const [ends, committed] = await Promise.all([
+        this.#admin.fetchTopicOffsets(topic),
+        this.#admin.fetchOffsets({ groupId, topics: [topic] }),
+      ]);
+      const committedOf = new Map(
+        (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [
+          p.partition,
+          Number(p.offset),
+        ]),
+      );
+      const owned = new Set(processor.partitions);
+      let lag = 0;
+      let progressed = false;
+      for (const end of ends) {
+        if (!owned.has(end.partition)) continue;
+        const high = Number(end.high);
+        const committedOffset = committedOf.get(end.partition) ?? -1;
+        // With no committed offset the consumer starts at the earliest (fromBeginning).
+        const startOffset = committedOffset >= 0 ? committedOffset : Number(end.low);
+        processor.observeEnd(end.partition, { highWatermark: high, startOffset, probedAt });
+        const read = Math.max(processor.nextToRead(end.partition) ?? 0, startOffset);
+        telemetry.consumerLag.set({ topic, partition: String(end.partition) }, Math.max(0, high - read));
+        lag += Math.max(0, high - startOffset);
+        const before = this.#committed.get(end.partition);
+        if (before !== undefined && startOffset > before) progressed = true;
+        this.#committed.set(end.partition, startOffset);
+      }
+      // A stall: messages not yet committed, and no commit moved since the clock started.
+      if (lag === 0 || progressed) this.#stuckSince = lag === 0 ? undefined : probedAt;
+      else this.#stuckSince ??= probedAt;
+      telemetry.commitStalled.set(this.stalledMs() / 1000);
+    } catch (error) {
+      this.#options.log.warn('could not read partition ends from Kafka', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.#probing = false;
+    }
   }
 
   async #flushAndCommit(): Promise<void> {
@@ -142,6 +235,15 @@ export class ConsumerLoop {
       telemetry.committedOffset.set({ topic, partition: String(partition) }, offset);
       telemetry.lastCommit.set({ partition: String(partition) }, now);
     }
+  }
+
+  #fatal(error: Error): void {
+    this.#options.log.error('the Kafka consumer stopped for good; exiting so it is restarted', {
+      error: error.message,
+    });
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#options.onFatal?.(error);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {

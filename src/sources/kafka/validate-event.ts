@@ -13,12 +13,17 @@ export interface ValidationContext {
   readonly topology: Topology;
   /** Keyed HMAC of a caller number. */
   readonly pseudonymise: (callerNumber: string) => string;
-  /** The consumer's clock, only to reject timestamps in the far future. */
+  /** The consumer's clock, only to reject timestamps in the future. */
   readonly nowMs: number;
+  /**
+   * How far ahead of the consumer's clock an event may be (processing.maxFutureSkewSeconds): a
+   * switch clock a little fast is fine, an event from far ahead would hold its call open and its
+   * partition's commit for that long.
+   */
+  readonly maxFutureSkewMs: number;
 }
 
 const earliestPlausible = Date.UTC(2000, 0, 1);
-const maxFutureSkewMs = 24 * 3600 * 1000;
 
 export type ValidationResult = { ok: true; event: CallEvent } | ({ ok: false } & Rejection);
 
@@ -37,11 +42,15 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
   if (
     !Number.isSafeInteger(occurredAt) ||
     occurredAt < earliestPlausible ||
-    occurredAt > context.nowMs + maxFutureSkewMs
+    occurredAt > context.nowMs + context.maxFutureSkewMs
   ) {
+    const ahead =
+      Number.isSafeInteger(occurredAt) && occurredAt > context.nowMs
+        ? `, ${Math.round((occurredAt - context.nowMs) / 1000)} s ahead of this processor's clock (at most ${context.maxFutureSkewMs / 1000} s allowed: processing.maxFutureSkewSeconds)`
+        : '';
     return reject(
       'impossible-timestamp',
-      `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})`,
+      `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})${ahead}`,
     );
   }
   const queues = context.topology.get(gemeente);

@@ -20,7 +20,8 @@ export interface TrackingContext {
 
 export interface Tracked<Ref> {
   readonly event: CallStateEvent;
-  readonly ref: Ref;
+  /** Undefined for an event recalled from the stored history: it has no message in this process. */
+  readonly ref: Ref | undefined;
 }
 
 export interface RejectedEvent<Ref> extends Rejection {
@@ -28,8 +29,15 @@ export interface RejectedEvent<Ref> extends Rejection {
   readonly ref: Ref;
 }
 
+/**
+ * `attached`: a redelivery of an event recalled from the store; its message now stays with the
+ * call (acknowledged when the call's facts are stored), as when it was first read.
+ */
 export type ApplyResult<Ref> =
-  { kind: 'applied' } | { kind: 'duplicate' } | ({ kind: 'rejected' } & RejectedEvent<Ref>);
+  | { kind: 'applied' }
+  | { kind: 'attached' }
+  | { kind: 'duplicate' }
+  | ({ kind: 'rejected' } & RejectedEvent<Ref>);
 
 interface LegState<Ref> {
   entered?: Tracked<Ref> & { event: QueueEntered };
@@ -59,6 +67,8 @@ export class CallState<Ref> {
   ended: (Tracked<Ref> & { event: CallEnded }) | undefined;
   readonly legs = new Map<string, LegState<Ref>>();
   readonly eventIds = new Set<string>();
+  /** Events recalled from the store whose message this process has not read (yet). */
+  readonly #recalled = new Set<string>();
   /** Every event applied, in arrival order: released together when the call is done. */
   readonly refs: Ref[] = [];
 
@@ -70,12 +80,42 @@ export class CallState<Ref> {
 
   /** Adds an event; a repeated eventId is a duplicate, an event that conflicts with one already applied is rejected. */
   apply(event: CallStateEvent, ref: Ref): ApplyResult<Ref> {
-    if (this.eventIds.has(event.eventId)) return { kind: 'duplicate' };
+    if (this.eventIds.has(event.eventId)) {
+      if (!this.#recalled.delete(event.eventId)) return { kind: 'duplicate' };
+      this.refs.push(ref);
+      this.#attach(event.eventId, ref);
+      return { kind: 'attached' };
+    }
     const conflict = this.#conflict(event);
     if (conflict !== undefined)
       return { kind: 'rejected', reason: 'contradicts-call-state', detail: conflict, event, ref };
-    this.eventIds.add(event.eventId);
     this.refs.push(ref);
+    this.#add(event, ref);
+    return { kind: 'applied' };
+  }
+
+  /**
+   * Adds an event the store already holds (the ledger), with no message of this process behind
+   * it: nothing to acknowledge or dead-letter. One that conflicts or repeats is left out.
+   */
+  recall(event: CallStateEvent): void {
+    if (this.eventIds.has(event.eventId) || this.#conflict(event) !== undefined) return;
+    this.#recalled.add(event.eventId);
+    this.#add(event, undefined);
+  }
+
+  /** Gives a recalled event its message, so a rejection of it can be dead-lettered with the original bytes. */
+  #attach(eventId: string, ref: Ref): void {
+    const tracked = [
+      this.started,
+      this.ended,
+      ...[...this.legs.values()].flatMap((l) => [l.entered, l.ended]),
+    ];
+    for (const t of tracked) if (t?.event.eventId === eventId) (t as { ref: Ref | undefined }).ref = ref;
+  }
+
+  #add(event: CallStateEvent, ref: Ref | undefined): void {
+    this.eventIds.add(event.eventId);
     if (event.occurredAt > this.lastEventAt) this.lastEventAt = event.occurredAt;
     switch (event.type) {
       case 'CALL_STARTED':
@@ -90,7 +130,6 @@ export class CallState<Ref> {
       default:
         this.#leg(event.legId).ended = { event, ref };
     }
-    return { kind: 'applied' };
   }
 
   #leg(legId: string): LegState<Ref> {
@@ -151,8 +190,10 @@ export class CallState<Ref> {
     const rejected: RejectedEvent<Ref>[] = [];
     const endedAt = this.ended?.event.occurredAt ?? timeoutAt;
     const endSource = this.ended === undefined ? 'call_timeout' : 'call_ended';
+    // A recalled event has no message to dead-letter: it is only left out of the facts.
     const reject = (tracked: Tracked<Ref>, detail: string) => {
-      rejected.push({ reason: 'contradicts-call-state', detail, event: tracked.event, ref: tracked.ref });
+      if (tracked.ref !== undefined)
+        rejected.push({ reason: 'contradicts-call-state', detail, event: tracked.event, ref: tracked.ref });
     };
 
     // Legs that really entered a queue (before the call ended), with consistent outcomes.

@@ -10,8 +10,14 @@
  * event plus the call timeout when it never ends. A finalised call is kept for `correctionMs`
  * more, so a late event recomputes its facts as a correction with a higher version; after that
  * the call is released, and a late event for it goes out as `orphan` for the pipeline to resolve
- * against the stored history. Memory is bounded by the calls of the last lateness + correction
- * window.
+ * against the stored history (`resolve`). Memory is bounded by the calls of the last lateness +
+ * correction window.
+ *
+ * An event of a call not in memory is an orphan when the call may have been stored before: older
+ * than what this tracker released (watermark - lateness - correction), or old enough that another
+ * processor (or this one before a restart) must have finalised it (the stored watermark - lateness).
+ * Being an orphan only costs a lookup: `resolve` restates a stored final call, and rebuilds a call
+ * that is not final yet as an open call, whatever its age.
  */
 import type { CallStateEvent, CallFacts, RejectedEvent, TrackingContext } from './call-state.ts';
 import { CallState } from './call-state.ts';
@@ -39,6 +45,8 @@ export interface TrackerOutput<Ref> {
   /** Events whose effect is complete (in `finalized` facts, duplicates, rejections). */
   readonly done: Ref[];
   readonly duplicates: number;
+  /** Stored final facts written again unchanged (only replays of stored events were resolved). */
+  readonly restated: CallFacts<Ref>[];
 }
 
 export interface FinalizedCall<Ref> extends CallFacts<Ref> {
@@ -59,6 +67,8 @@ export class CallTracker<Ref> {
   readonly #finalizeAt = new DeadlineQueue();
   readonly #releaseAt = new DeadlineQueue();
   #watermark = Number.NEGATIVE_INFINITY;
+  /** The highest watermark any processor of the group stored: calls ending well before it are final somewhere. */
+  #storedWatermark = Number.NEGATIVE_INFINITY;
   readonly #options: CallTrackerOptions;
   readonly #context: TrackingContext;
 
@@ -100,7 +110,25 @@ export class CallTracker<Ref> {
 
   /** A fresh, empty output to collect into. */
   static output<Ref>(): TrackerOutput<Ref> {
-    return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0 };
+    return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0, restated: [] };
+  }
+
+  /**
+   * The watermark the group stored (read at start and when partitions move here): a call not in
+   * memory whose events are older than it minus the lateness may have been finalised and stored
+   * by another processor, so its events are resolved against the store, never started afresh.
+   */
+  noteStoredWatermark(watermark: number): void {
+    if (watermark > this.#storedWatermark) this.#storedWatermark = watermark;
+  }
+
+  /** Events at or before this instant, of calls not in memory, may belong to stored calls. */
+  get #orphanHorizon(): number {
+    const { allowedLatenessMs, correctionMs } = this.#options;
+    return Math.max(
+      this.#watermark - allowedLatenessMs - correctionMs,
+      this.#storedWatermark - allowedLatenessMs,
+    );
   }
 
   /** Applies one event; results are appended to `out`. Returns what became of the event. */
@@ -114,10 +142,7 @@ export class CallTracker<Ref> {
     if (entry === undefined) {
       // A call we do not hold, whose event is older than anything we could still hold: it was
       // finalised and released before (or before a restart), so it must not start a fresh call.
-      if (
-        event.occurredAt <=
-        this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs
-      ) {
+      if (event.occurredAt <= this.#orphanHorizon) {
         out.orphans.push({ event, ref });
         return 'orphan';
       }
@@ -128,6 +153,12 @@ export class CallTracker<Ref> {
       this.#calls.set(event.callId, entry);
     }
     const result = entry.state.apply(event, ref);
+    if (result.kind === 'attached') {
+      // A replay of a stored event: held with an open call, done at once for a final one.
+      if (entry.emitted !== undefined) out.done.push(...entry.state.refs.splice(0));
+      (out as { duplicates: number }).duplicates++;
+      return 'duplicate';
+    }
     if (result.kind === 'duplicate') {
       (out as { duplicates: number }).duplicates++;
       out.done.push(ref);
@@ -146,6 +177,74 @@ export class CallTracker<Ref> {
     }
     this.#finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
     return 'applied';
+  }
+
+  /**
+   * Settles orphans of one call against what the store holds of it: `history` (its events in the
+   * ledger) and `final` (whether its facts are stored). A final call is restated with the orphans
+   * applied (a correction with a higher version), or written again unchanged when they were only
+   * replays. A call that is not final is live: it is rebuilt in memory from its history and
+   * tracked to its end like any other, whatever its age. Returns the orphans applied.
+   */
+  resolve(
+    callId: string,
+    stored: { readonly history: readonly CallStateEvent[]; readonly final: boolean },
+    orphans: readonly { event: CallStateEvent; ref: Ref }[],
+    out: TrackerOutput<Ref>,
+  ): { event: CallStateEvent; ref: Ref }[] {
+    const first = orphans[0];
+    if (first === undefined) return [];
+    const earliest = Math.min(
+      ...stored.history.map((e) => e.occurredAt),
+      ...orphans.map((o) => o.event.occurredAt),
+    );
+    const recalled = (): CallState<Ref> => {
+      const state = new CallState<Ref>(callId, first.event.gemeente, earliest);
+      for (const e of stored.history) state.recall(e);
+      return state;
+    };
+    let entry = this.#calls.get(callId);
+    if (entry === undefined) {
+      entry = { state: recalled(), emitted: undefined };
+      this.#calls.set(callId, entry);
+    } else {
+      for (const e of stored.history) entry.state.recall(e);
+    }
+    if (stored.final && entry.emitted === undefined) {
+      // Final in the store though open here (events that came before anyone knew): what is
+      // stored is what the correction replaces.
+      const before = recalled();
+      const facts = before.computeFacts(this.#context, before.lastEventAt + this.#options.callTimeoutMs);
+      entry.emitted = { ...facts, rejected: [] };
+    }
+    const applied: { event: CallStateEvent; ref: Ref }[] = [];
+    for (const orphan of orphans) {
+      const result = entry.state.apply(orphan.event, orphan.ref);
+      if (result.kind === 'applied') {
+        applied.push(orphan);
+      } else if (result.kind === 'attached') {
+        // Held with the call: released when its facts are (re)stored below or when it ends.
+        (out as { duplicates: number }).duplicates++;
+      } else {
+        if (result.kind === 'duplicate') (out as { duplicates: number }).duplicates++;
+        else out.rejected.push(result);
+        out.done.push(orphan.ref);
+      }
+    }
+    if (entry.emitted === undefined) {
+      this.#finalizeAt.set(callId, this.#finalizeDeadline(entry.state));
+    } else if (entry.state.eventIds.size > entry.emitted.call.version) {
+      // The call knows more than its facts did (orphans applied, history recalled into a call
+      // finalised here from part of its events): a correction.
+      this.#emit(entry, out);
+    } else {
+      // Only replays of stored events: write the stored facts again (a crash may have left their
+      // rollups behind); nothing changed, so nothing is counted.
+      out.restated.push(entry.emitted);
+      out.done.push(...entry.state.refs.splice(0));
+      this.#releaseAt.set(callId, this.#finalizeDeadline(entry.state) + this.#options.correctionMs);
+    }
+    return applied;
   }
 
   /** Moves the watermark forward (it never goes back) and finalises and releases what is due. */

@@ -68,6 +68,11 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
       { alertname: 'BereikDeadLetters', severity: 'warning', reason: 'unknown-queue' },
       'bereik-beheer',
     ],
+    [
+      'a commit stall',
+      { alertname: 'BereikCommitStalled', severity: 'warning', job: 'bereik', instance: 'bereik-0:9464' },
+      'bereik-beheer',
+    ],
   ];
   for (const [what, labels, receiver] of routes) {
     it(`routes ${what} to ${receiver}`, async () => {
@@ -100,7 +105,12 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
     const pattern = new RegExp(`^(?:${/^alertname=~"(.*)"$/.exec(target ?? '')?.[1] ?? ''})$`);
     expect(queueAlerts.length).toBe(3);
     for (const name of queueAlerts) expect(pattern.test(name), name).toBe(true);
-    for (const name of ['BereikPipelineDown', 'BereikConsumerLagGroeit', 'BereikDeadLetters'])
+    for (const name of [
+      'BereikPipelineDown',
+      'BereikConsumerLagGroeit',
+      'BereikDeadLetters',
+      'BereikCommitStalled',
+    ])
       expect(pattern.test(name), name).toBe(false);
   });
 });

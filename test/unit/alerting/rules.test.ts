@@ -48,9 +48,10 @@ describe('deploy/prometheus/rules/bereik.rules.yml', () => {
     expect(code, output).toBe(0);
   });
 
-  it('has the six alerts and the recording rules the dashboards and alerts use', () => {
+  it('has the seven alerts and the recording rules the dashboards and alerts use', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual(
       [
+        'BereikCommitStalled',
         'BereikConsumerLagGroeit',
         'BereikDeadLetters',
         'BereikPipelineDown',

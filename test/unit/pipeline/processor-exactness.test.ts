@@ -50,6 +50,8 @@ async function runThroughProcessor(faults: Parameters<typeof simulate>[1]['fault
     targets: new Targets(config.targets),
     options: {
       allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
+      idleAdvanceMs: 10_000,
+      maxFutureSkewMs: 600_000,
       callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
       correctionMs: 3_600_000,
       batchMaxRows: 1000,

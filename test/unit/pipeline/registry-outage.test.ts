@@ -35,6 +35,8 @@ describe('Schema Registry outage', () => {
       targets: new Targets(config.targets),
       options: {
         allowedLatenessMs: 0,
+        idleAdvanceMs: 10_000,
+        maxFutureSkewMs: 600_000,
         callTimeoutMs: 60_000,
         correctionMs: 0,
         batchMaxRows: 10,

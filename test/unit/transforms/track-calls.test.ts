@@ -19,6 +19,7 @@ function validate(raw: RawCallEvent): CallEvent {
     topology: topology.queueIds,
     pseudonymise: (n) => `hmac(${n})`,
     nowMs: Date.parse('2026-12-01T00:00:00Z'),
+    maxFutureSkewMs: 600_000,
   });
   if (!result.ok) throw new Error(`fixture event rejected: ${result.detail}`);
   return result.event;

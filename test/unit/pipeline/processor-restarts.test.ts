@@ -1,0 +1,217 @@
+/**
+ * The processor killed mid-run, over and over, and restarted from the committed offsets with only
+ * what the store holds, while the wall clock is far past the traffic (a backfill) and a restart
+ * idles longer than the idle time before its first fetch (a slow group coordinator). Facts must
+ * still equal the simulator's ground truth: event time may not jump over the unread backlog, and
+ * a call that was live at a kill is rebuilt, never split into a partial call with timeout facts.
+ * The store is the in-memory one with ClickHouse's semantics; Kafka is a list per partition.
+ */
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { Targets } from '../../../src/config/targets.ts';
+import { Topology } from '../../../src/config/topology.ts';
+import { Processor } from '../../../src/pipeline/processor.ts';
+import type { IncomingMessage, SinkBatch } from '../../../src/pipeline/sink-batch.ts';
+import { simulate } from '../../../src/simulate/index.ts';
+import { malformedValue } from '../../../src/simulate/produce.ts';
+import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
+import { MessageDecoder } from '../../../src/sources/kafka/decode-message.ts';
+import { pseudonymiser } from '../../../src/sources/kafka/pseudonymise.ts';
+import { createLogger } from '../../../src/telemetry/logger.ts';
+import { PipelineMetrics } from '../../../src/telemetry/pipeline-metrics.ts';
+import { countFacts } from '../../../src/transforms/count-windows/count-facts.ts';
+import { REPEAT_WINDOW_MS } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
+import { exampleConfig } from '../../helpers/fixtures.ts';
+import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
+import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+
+const config = exampleConfig();
+const topology = new Topology(config);
+const partitions = 3;
+/** The wall clock: weeks after the simulated traffic, as in a backfill. */
+const wallClock = Date.parse('2026-12-01T09:00:00Z');
+const idleAdvanceMs = 2000;
+
+function partitionOf(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % partitions;
+}
+
+/** The in-memory store, also keeping the watermark a write carries (processor_progress). */
+class StoreWithProgress extends InMemorySink {
+  watermarkMs: number | undefined;
+  override write(batch: SinkBatch): Promise<void> {
+    if (batch.watermarkMs !== undefined)
+      this.watermarkMs = Math.max(this.watermarkMs ?? 0, batch.watermarkMs);
+    return super.write(batch);
+  }
+}
+
+async function topicOf(seed: number) {
+  const { messages, truth } = simulate(config, {
+    seed,
+    fromMs: Date.parse('2026-11-02T00:00:00+01:00'),
+    toMs: Date.parse('2026-11-04T00:00:00+01:00'),
+    callsPerDay: 250,
+    faults: {
+      duplicateRate: 0.03,
+      lateRate: 0.04,
+      lateBeyondShare: 0.5,
+      outOfOrderRate: 0.03,
+      neverEndedRate: 0.02,
+      wrongMagicByteRate: 0.006,
+      impossibleTimestampRate: 0.006,
+      contradictionRate: 0.005,
+    },
+  });
+  const store = new InMemorySchemaStore();
+  const log: IncomingMessage[][] = Array.from({ length: partitions }, () => []);
+  for (const m of messages) {
+    const partition = partitionOf(m.key);
+    const messagesOf = log[partition] ?? [];
+    const value =
+      m.payload.kind === 'event'
+        ? await store.encode(1, m.payload.event)
+        : await malformedValue(store, 1, m.payload.fault);
+    messagesOf.push({
+      topic: 'switch',
+      partition,
+      offset: messagesOf.length,
+      key: Buffer.from(m.key),
+      value,
+      timestamp: m.deliverAt,
+    });
+  }
+  return { truth, store, log };
+}
+
+/**
+ * Runs processors one after another over the topic: each restores from the store, idles past the
+ * idle time before its first fetch, reads from the committed offsets in Kafka-like chunks
+ * (partition by partition), and is killed (dropped without a flush) after `killAfter[i]` messages.
+ */
+async function runWithKills(seed: number, killAfter: readonly number[]) {
+  const { truth, store, log } = await topicOf(seed);
+  const sink = new StoreWithProgress();
+  const committed = new Array<number>(partitions).fill(0);
+  const registry = new Registry();
+  const telemetry = new PipelineMetrics(registry);
+  const business = new BusinessMetrics(registry, topology);
+  let clock = wallClock;
+  let lives = 0;
+  for (const budget of [...killAfter, Number.POSITIVE_INFINITY]) {
+    lives++;
+    const processor = new Processor({
+      topology,
+      targets: new Targets(config.targets),
+      options: {
+        allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
+        idleAdvanceMs,
+        maxFutureSkewMs: 600_000,
+        callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
+        correctionMs: 3_600_000,
+        batchMaxRows: 500,
+        batchMaxWaitMs: 1_000_000,
+        consumerGroup: 'test',
+      },
+      decoder: new MessageDecoder(store),
+      pseudonymise: pseudonymiser('k'.repeat(32)),
+      sink,
+      deadLetters: sink,
+      business,
+      telemetry,
+      log: createLogger('test', 'error'),
+      now: () => clock,
+      retry: (_what, step) => step(),
+    });
+    const stored = sink.watermarkMs;
+    processor.restore({
+      watermarkMs: stored,
+      callbackEvents: [],
+      callStarts:
+        stored === undefined
+          ? []
+          : [...sink.callStarts.values()].filter(
+              (s) => s.startedAt >= stored - REPEAT_WINDOW_MS - processor.callStartHorizonMs,
+            ),
+    });
+    processor.assign([0, 1, 2]);
+    // The group coordinator takes longer than the idle time: nothing is read yet.
+    for (let i = 0; i < 3; i++) {
+      clock += idleAdvanceMs;
+      processor.tick();
+    }
+    const position = [...committed];
+    let handled = 0;
+    const flush = async () => {
+      for (const [partition, next] of await processor.flush()) committed[partition] = next;
+    };
+    while (handled < budget && position.some((next, p) => next < (log[p]?.length ?? 0))) {
+      for (let p = 0; p < partitions && handled < budget; p++) {
+        const messages = log[p] ?? [];
+        const chunk = messages.slice(position[p], (position[p] ?? 0) + 100);
+        if (chunk.length === 0) continue;
+        position[p] = (position[p] ?? 0) + chunk.length;
+        handled += chunk.length;
+        await processor.handle(chunk, { partition: p, highWatermark: messages.length });
+        clock += 5;
+        if (processor.needsFlush()) await flush();
+      }
+    }
+    if (budget !== Number.POSITIVE_INFINITY) continue; // killed: what was not flushed is lost
+    // Read to the end: quiet partitions let event time follow the clock, and every call ends.
+    for (let i = 0; i < 3; i++) {
+      clock += idleAdvanceMs;
+      processor.tick();
+      await flush();
+    }
+  }
+  return { truth, sink, committed, log, lives };
+}
+
+describe('processor killed and restarted from the committed offsets', () => {
+  it.each([
+    { seed: 21, kills: [700, 1500, 350, 2600, 1200] },
+    { seed: 22, kills: [100, 100, 100, 4000] },
+    { seed: 23, kills: [2500, 2500] },
+  ])(
+    'stores exactly the ground truth after kills at many moments, on a clock weeks past the traffic (seed $seed)',
+    async ({ seed, kills }) => {
+      const { truth, sink, committed, log, lives } = await runWithKills(seed, kills);
+      expect(lives).toBe(kills.length + 1);
+      // Each life made progress: everything was read and committed in the end.
+      expect(committed).toEqual(log.map((m) => m.length));
+
+      const counts = countFacts({
+        legs: sink.liveLegs(),
+        calls: sink.calls.values(),
+        callStarts: sink.callStarts.values(),
+        surveys: sink.surveys.values(),
+        callbacks: sink.callbacks.values(),
+      });
+      expect(Object.fromEntries(counts.legs)).toEqual(truth.legs);
+      expect(Object.fromEntries(counts.endToEnd)).toEqual(truth.endToEnd);
+      expect(Object.fromEntries(counts.repeats)).toEqual(truth.repeats);
+      expect(Object.fromEntries(counts.satisfaction)).toEqual(truth.satisfaction);
+      expect(Object.fromEntries(counts.callbacks)).toEqual(truth.callbacks);
+      expect(Object.fromEntries(counts.callbacksOnTime)).toEqual(truth.callbacksOnTime);
+      // A call that ended was never stored as timed out (a split call's partial half would be).
+      const endedAsTimeout = [...sink.calls.values()].filter(
+        (c) =>
+          c.endSource === 'call_timeout' &&
+          [...sink.ledger.values()].some((e) => e.type === 'CALL_ENDED' && e.callId === c.callId),
+      );
+      expect(endedAsTimeout).toEqual([]);
+      // Dead letters are at least once across kills: each bad message is there, none other.
+      const lettered = new Map(
+        sink.deadLetters.map((d) => [`${d.message.partition}:${d.message.offset}`, d.reason]),
+      );
+      const byReason: Record<string, number> = Object.fromEntries(
+        Object.keys(truth.deadLetters).map((r) => [r, 0]),
+      );
+      for (const reason of lettered.values()) byReason[reason] = (byReason[reason] ?? 0) + 1;
+      expect(byReason).toEqual(truth.deadLetters);
+    },
+  );
+});
