@@ -149,7 +149,8 @@ export async function waitUntilProcessed(
   while (Date.now() < deadline) {
     const open = await metricValue(port, 'bereik_open_calls');
     const pending = await metricValue(port, 'bereik_pending_rows');
-    if (open === 0 && pending === 0 && (await isDone())) return;
+    // A broker restarting answers 'coordinator loading' for a while: not an answer, ask again.
+    if (open === 0 && pending === 0 && (await isDone().catch(() => false))) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`processor on port ${port} did not finish within ${timeoutMs} ms`);
@@ -201,7 +202,11 @@ export async function allCommitted(endpoints: StackEndpoints, names: RunNames): 
   }
 }
 
-/** Counts the run's dead letters by the `bereik-reason` header, checking each carries its original bytes. */
+/**
+ * Counts the run's dead letters by the `bereik-reason` header, once per source message (partition
+ * and offset), checking each carries its original bytes; copies of one source message are counted
+ * under 'written twice'.
+ */
 export async function deadLettersByReason(
   endpoints: StackEndpoints,
   names: RunNames,
@@ -212,6 +217,7 @@ export async function deadLettersByReason(
   await consumer.connect();
   await consumer.subscribe({ topic: names.deadLetterTopic, fromBeginning: true });
   const counts: Record<string, number> = {};
+  const sources = new Set<string>();
   let seen = 0;
   await consumer.run({
     eachMessage: async ({ message }) => {
@@ -225,6 +231,12 @@ export async function deadLettersByReason(
         counts['header mismatch'] = (counts['header mismatch'] ?? 0) + 1;
       if (message.headers?.['bereik-source-offset'] === undefined || message.value === null)
         counts['without origin'] = (counts['without origin'] ?? 0) + 1;
+      const source = `${message.headers?.['bereik-source-partition']?.toString() ?? ''}/${message.headers?.['bereik-source-offset']?.toString() ?? ''}`;
+      if (sources.has(source)) {
+        counts['written twice'] = (counts['written twice'] ?? 0) + 1;
+        return;
+      }
+      sources.add(source);
       counts[reason] = (counts[reason] ?? 0) + 1;
       seen++;
     },

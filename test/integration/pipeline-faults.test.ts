@@ -1,25 +1,42 @@
 /**
- * Nothing lost, nothing doubled, when the processor dies or ClickHouse goes away:
- * - the processor (a child process) is killed with SIGKILL several times at random moments
- *   during a run and restarted; the final ClickHouse windows equal the ground truth;
- * - ClickHouse is stopped mid-run and started again; the processor pauses, reports not ready,
- *   retries, resumes, and the windows equal the ground truth.
+ * Chaos, by offsets and conditions rather than timers, on the real stack. After each run every
+ * window of every grain and the dead letters by reason equal the simulator's ground truth:
+ * - processors SIGKILLed when 10 %, 50 % and 90 % of the backlog's offsets are committed and
+ *   restarted; a second processor joins after the first kill and is itself killed, so partitions
+ *   move under load;
+ * - the Kafka broker stopped and started mid-run (a processor that gives up is restarted, as
+ *   Kubernetes would);
+ * - ClickHouse down for 90 s while recent traffic keeps flowing: /readyz reports it, nothing is
+ *   committed meanwhile, and the run resumes.
+ * Each run logs how many events took the orphan path (resolved against the stored history).
  */
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runProcessor } from '../../src/main.ts';
+import { parse } from 'yaml';
+import { parseConfig } from '../../src/config/load.ts';
+import {
+  simulate,
+  type GroundTruth,
+  type SimMessage,
+  type SimulatorOptionsInput,
+} from '../../src/simulate/index.ts';
+import { produceMessages } from '../../src/simulate/produce.ts';
 import { clickhouse as clickhouseService } from '../../src/stack/clickhouse.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
-import { clickhouseClient, eventually, kafkaClient } from '../helpers/clients.ts';
+import { kafka as kafkaService } from '../../src/stack/kafka.ts';
+import { clickhouseClient, eventually, kafkaClient, schemaRegistryClient } from '../helpers/clients.ts';
 import {
   allCommitted,
   allFaults,
+  createRunTopics,
+  deadLettersByReason,
   metricValue,
-  produceTraffic,
   runConfig,
   startProcessorProcess,
-  testHmacKey,
   waitUntilProcessed,
+  type RunNames,
 } from '../helpers/pipeline-run.ts';
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
 
@@ -29,117 +46,293 @@ afterAll(async () => {
   await clickhouse.close();
 });
 
-async function committedMessages(names: { groupId: string; topic: string }): Promise<number> {
-  const admin = kafkaClient(endpoints).admin();
-  await admin.connect();
+/** Committed and end offsets of the run's topic, summed over partitions (one admin client, polled often). */
+const admin = kafkaClient(endpoints).admin();
+let adminConnected: Promise<void> | undefined;
+afterAll(async () => {
+  if (adminConnected !== undefined) await admin.disconnect();
+});
+async function progress(names: RunNames): Promise<{ committed: number; end: number }> {
+  adminConnected ??= admin.connect();
+  await adminConnected;
+  const ends = await admin.fetchTopicOffsets(names.topic);
+  const [committed] = await admin.fetchOffsets({ groupId: names.groupId, topics: [names.topic] });
+  return {
+    committed: (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0),
+    end: ends.reduce((sum, p) => sum + Number(p.high), 0),
+  };
+}
+
+function simulateRun(names: RunNames, options: SimulatorOptionsInput) {
+  const config = parseConfig(parse(readFileSync(names.configPath, 'utf8')), names.configPath);
+  return simulate(config, options);
+}
+
+async function produce(names: RunNames, messages: Iterable<SimMessage>): Promise<number> {
+  const producer = kafkaClient(endpoints).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
   try {
-    const [committed] = await admin.fetchOffsets({ groupId: names.groupId, topics: [names.topic] });
-    return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const counts = await produceMessages(messages, producer, schemaRegistryClient(endpoints), {
+      topic: names.topic,
+      batchSize: 1000,
+    });
+    return counts.messages;
   } finally {
-    await admin.disconnect();
+    await producer.disconnect();
   }
 }
 
-describe('processor crashes', () => {
-  it('keeps ClickHouse exact when the processor is SIGKILLed three times mid-run', async () => {
-    const names = runConfig('crash');
-    const truth = await produceTraffic(endpoints, names, {
-      seed: 11,
-      fromMs: Date.parse('2026-10-26T00:00:00+01:00'),
-      toMs: Date.parse('2026-11-02T00:00:00+01:00'),
-      callsPerDay: 600,
+/** A processor child process, restarted when it exits on its own (as Kubernetes would). */
+class Supervised {
+  readonly port: number;
+  #child: ChildProcess;
+  #wanted = true;
+  restarts = 0;
+  /** Orphan-path events counted by every process that ran here, read just before each kill or stop. */
+  orphans = 0;
+
+  constructor(
+    private readonly names: RunNames,
+    port: number,
+  ) {
+    this.port = port;
+    this.#child = this.#start();
+  }
+
+  #start(): ChildProcess {
+    const child = startProcessorProcess(endpoints, this.names, this.port);
+    child.once('exit', () => {
+      if (!this.#wanted) return;
+      this.restarts++;
+      this.#child = this.#start();
+    });
+    return child;
+  }
+
+  async consuming(): Promise<void> {
+    await eventually(
+      `the processor on ${this.port} to consume`,
+      async () => (((await metricValue(this.port, 'bereik_events_total')) ?? 0) > 0 ? true : undefined),
+      180_000,
+    );
+  }
+
+  async #countOrphans(): Promise<void> {
+    this.orphans += (await metricValue(this.port, 'bereik_events_total', { result: 'orphan' })) ?? 0;
+  }
+
+  /** SIGKILL now; started again unless `restart` is false. */
+  async kill(restart = true): Promise<void> {
+    await this.#countOrphans();
+    this.#wanted = restart;
+    const child = this.#child;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    if (restart) {
+      this.#wanted = true;
+      this.#child = this.#start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#countOrphans();
+    this.#wanted = false;
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = once(this.#child, 'exit');
+    this.#child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function expectExact(names: RunNames, truth: GroundTruth): Promise<void> {
+  const stored = await storedWindows(clickhouse, names.database);
+  expectSameWindows(stored, expectedWindows(truth), (actual, wanted, what) => {
+    expect(actual, what).toEqual(wanted);
+  });
+  const expected = Object.fromEntries(Object.entries(truth.deadLetters).filter(([, n]) => n > 0));
+  const letters = await deadLettersByReason(
+    endpoints,
+    names,
+    Object.values(expected).reduce((a, b) => a + b, 0),
+  );
+  // At least once: a kill between sending a dead letter and committing its offset sends it again.
+  const { 'written twice': twice = 0, ...byReason } = letters;
+  console.log(`  dead letters written twice after kills: ${twice}`);
+  expect(byReason).toEqual(expected);
+}
+
+async function finish(names: RunNames, processors: readonly Supervised[]): Promise<void> {
+  const port = processors[0]?.port ?? names.httpPort;
+  await waitUntilProcessed(port, () => allCommitted(endpoints, names), 300_000);
+  for (const p of processors) await p.stop();
+}
+
+describe('chaos', () => {
+  it('stays exact when processors are SIGKILLed at 10 %, 50 % and 90 % of the committed offsets and partitions move', async () => {
+    const names = runConfig('chaos-kill');
+    const { messages, truth } = simulateRun(names, {
+      seed: 31,
+      fromMs: Date.parse('2026-08-03T00:00:00+02:00'),
+      toMs: Date.parse('2026-08-31T00:00:00+02:00'),
+      callsPerDay: 900,
       faults: allFaults,
     });
-    const kills: { afterMs: number; committedBefore: number }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const child = startProcessorProcess(endpoints, names);
-      // Kill once it is consuming: at a random moment after its first messages.
-      const started = await eventually(
-        'the processor to consume',
+    await createRunTopics(endpoints, names);
+    const produced = await produce(names, messages);
+    const reached = (share: number) =>
+      eventually(
+        `${share * 100} % of the offsets to be committed`,
         async () => {
-          if (child.exitCode !== null) return `exited with ${child.exitCode}`;
-          return ((await metricValue(names.httpPort, 'bereik_events_total')) ?? 0) > 0
-            ? 'consuming'
-            : undefined;
+          const { committed, end } = await progress(names);
+          return committed >= share * end ? committed / end : undefined;
         },
-        120_000,
+        300_000,
       );
-      expect(started).toBe('consuming');
-      const afterMs = 50 + Math.floor(Math.random() * 1200);
-      await new Promise((resolve) => setTimeout(resolve, afterMs));
-      kills.push({ afterMs, committedBefore: await committedMessages(names) });
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-    const last = startProcessorProcess(endpoints, names);
+    const first = new Supervised(names, names.httpPort);
+    let second: Supervised | undefined;
+    const kills: { at: string; committed: number }[] = [];
     try {
-      await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names));
+      await first.consuming();
+      kills.push({ at: '10 %', committed: await reached(0.1) });
+      await first.kill();
+      // A second processor joins: partitions move to it while the first restarts.
+      second = new Supervised(names, names.httpPort + 1000);
+      kills.push({ at: '50 %', committed: await reached(0.5) });
+      await first.kill();
+      kills.push({ at: '90 %', committed: await reached(0.9) });
+      await first.kill();
+      await second.kill(false);
+      await finish(names, [first]);
+      console.log(
+        `chaos-kill: ${produced} messages; kills ${JSON.stringify(kills)}; orphan-path events: first ${first.orphans}, second ${second.orphans}`,
+      );
     } finally {
-      last.kill('SIGTERM');
-      await once(last, 'exit');
+      await first.stop();
+      await second?.stop();
     }
-    console.log(`crash test: ${truth.delivery.messages} messages, kills ${JSON.stringify(kills)}`);
-    // The kills fell while the run was under way, not after it.
-    expect(kills.some((k) => k.committedBefore < truth.delivery.messages)).toBe(true);
-    const stored = await storedWindows(clickhouse, names.database);
-    const expected = expectedWindows(truth);
-    expectSameWindows(stored, expected, (actual, wanted, what) => {
-      expect(actual, what).toEqual(wanted);
-    });
-  });
-});
+    // Every kill fell while the backlog was being worked on, in order.
+    expect(kills.map((k) => k.committed < 1)).toEqual([true, true, true]);
+    expect(kills.map((k) => k.committed)).toEqual([...kills.map((k) => k.committed)].sort((a, b) => a - b));
+    await expectExact(names, truth);
+  }, 420_000);
 
-describe('ClickHouse outage', () => {
-  it.skipIf(endpoints.clickhouse.external)(
-    'pauses while ClickHouse is down, resumes when it is back, and stays exact',
+  it.skipIf(endpoints.kafka.external)(
+    'stays exact when the Kafka broker is stopped and started mid-run',
     async () => {
-      process.env['BEREIK_HMAC_KEY'] = testHmacKey;
-      const names = runConfig('outage');
-      const truth = await produceTraffic(endpoints, names, {
-        seed: 13,
-        fromMs: Date.parse('2026-11-02T00:00:00+01:00'),
-        toMs: Date.parse('2026-11-06T00:00:00+01:00'),
-        callsPerDay: 500,
+      const names = runConfig('chaos-broker');
+      const { messages, truth } = simulateRun(names, {
+        seed: 37,
+        fromMs: Date.parse('2026-06-01T00:00:00+02:00'),
+        toMs: Date.parse('2026-06-08T00:00:00+02:00'),
+        callsPerDay: 900,
         faults: allFaults,
       });
-      const processor = await runProcessor({
-        configPath: names.configPath,
-        log: createLogger('outage', 'error'),
-      });
+      await createRunTopics(endpoints, names);
+      const produced = await produce(names, messages);
+      const processor = new Supervised(names, names.httpPort);
       try {
+        await processor.consuming();
+        await eventually(
+          'a third of the offsets to be committed',
+          async () => {
+            const { committed, end } = await progress(names);
+            return committed >= end / 3 ? true : undefined;
+          },
+          300_000,
+        );
+        await kafkaService.stop();
+        // Down long enough for the consumer's session and fetches to fail.
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+        await kafkaService.start();
+        await finish(names, [processor]);
+        console.log(
+          `chaos-broker: ${produced} messages; processor restarts ${processor.restarts}; orphan-path events ${processor.orphans}`,
+        );
+      } finally {
+        await kafkaService.start();
+        await processor.stop();
+      }
+      await expectExact(names, truth);
+    },
+    420_000,
+  );
+
+  it.skipIf(endpoints.clickhouse.external)(
+    'pauses while ClickHouse is down for 90 s with recent traffic flowing, reports it, and stays exact',
+    async () => {
+      const names = runConfig('chaos-clickhouse');
+      const now = Date.now();
+      // Recent traffic: calls of the last few hours, every one ended before now (late
+      // deliveries of them may lie ahead, and are sent as they come).
+      const { messages, truth } = simulateRun(names, {
+        seed: 41,
+        fromMs: now - 6 * 3600_000,
+        toMs: now - 50 * 60_000,
+        callsPerDay: 4000,
+        faults: { ...allFaults, lateBeyondMs: 20 * 60_000 },
+      });
+      const all = [...messages];
+      const half = Math.floor(all.length / 2);
+      await createRunTopics(endpoints, names);
+      const processor = new Supervised(names, names.httpPort);
+      try {
+        await produce(names, all.slice(0, half));
+        await processor.consuming();
         await eventually(
           'a first commit',
-          async () => ((await committedMessages(names)) > 0 ? true : undefined),
-          60_000,
+          async () => ((await progress(names)).committed > 0 ? true : undefined),
+          120_000,
         );
         await clickhouseService.stop();
-        const ready = await eventually(
+        const downAt = Date.now();
+        // The rest flows in while ClickHouse is down, a slice every second.
+        const rest = all.slice(half);
+        const slice = Math.ceil(rest.length / 60);
+        let readyProblems: string[] | undefined;
+        for (let i = 0; i < rest.length; i += slice) {
+          await produce(names, rest.slice(i, i + slice));
+          if (readyProblems === undefined) {
+            const response = await fetch(`http://127.0.0.1:${processor.port}/readyz`).catch(() => undefined);
+            if (response?.status === 503)
+              readyProblems = ((await response.json()) as { problems: { check: string }[] }).problems.map(
+                (p) => p.check,
+              );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        const committedDuringOutage = (await progress(names)).committed;
+        const readyz = await eventually(
           '/readyz to report the outage',
           async () => {
-            const response = await fetch(`http://127.0.0.1:${names.httpPort}/readyz`);
+            if (readyProblems !== undefined) return readyProblems;
+            const response = await fetch(`http://127.0.0.1:${processor.port}/readyz`);
             return response.status === 503
-              ? ((await response.json()) as { problems: { check: string }[] })
+              ? ((await response.json()) as { problems: { check: string }[] }).problems.map((p) => p.check)
               : undefined;
           },
           60_000,
         );
-        expect(ready.problems.map((p) => p.check)).toContain('sinks');
-        const committedDuringOutage = await committedMessages(names);
-        await new Promise((resolve) => setTimeout(resolve, 5000));
+        expect(readyz).toContain('sinks');
+        await eventually(
+          'ClickHouse to have been down 90 s',
+          () => Promise.resolve(Date.now() - downAt >= 90_000 ? true : undefined),
+          120_000,
+        );
         // Nothing is committed while nothing can be stored.
-        expect(await committedMessages(names)).toBe(committedDuringOutage);
+        expect((await progress(names)).committed).toBe(committedDuringOutage);
+        expect((await metricValue(processor.port, 'bereik_sink_errors_total')) ?? 0).toBeGreaterThan(0);
         await clickhouseService.start();
-        await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names));
-        expect((await metricValue(names.httpPort, 'bereik_sink_errors_total')) ?? 0).toBeGreaterThan(0);
+        await finish(names, [processor]);
+        console.log(
+          `chaos-clickhouse: ${all.length} messages, ${all.length - half} sent while ClickHouse was down; orphan-path events ${processor.orphans}`,
+        );
       } finally {
         await clickhouseService.start();
         await processor.stop();
       }
-      const stored = await storedWindows(clickhouse, names.database);
-      const expected = expectedWindows(truth);
-      expectSameWindows(stored, expected, (actual, wanted, what) => {
-        expect(actual, what).toEqual(wanted);
-      });
+      await expectExact(names, truth);
     },
+    480_000,
   );
 });

@@ -22,10 +22,14 @@ export type StoredEventRow = Omit<CallEventRow, 'occurred_at' | 'kafka_partition
 
 const callStateTypes = ['CALL_STARTED', 'QUEUE_ENTERED', 'ANSWERED', 'ABANDONED', 'TIMED_OUT', 'CALL_ENDED'];
 
-/** The call-state events (not callbacks, not surveys) of the given calls, in event-time order. */
+/**
+ * The call-state events (not callbacks, not surveys) of the given calls, in event-time order.
+ * Without FINAL: a merge of the whole ledger per lookup is what made replays slow, and the reader
+ * keeps one event per eventId anyway (a redelivery is the same event).
+ */
 export function callHistorySql(database: string, callIds: readonly string[]): string {
   const db = sqlIdentifier(database);
-  return `SELECT ${ledgerColumns} FROM ${db}.call_events FINAL
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events
 WHERE callback_id = '' AND call_id IN ${sqlStringList(callIds)} AND type IN ${sqlStringList(callStateTypes)}
 ORDER BY occurred_at_ms, event_id`;
 }
@@ -35,10 +39,10 @@ export function finalCallIdsSql(database: string, callIds: readonly string[]): s
   return `SELECT DISTINCT call_id FROM ${sqlIdentifier(database)}.call_facts WHERE call_id IN ${sqlStringList(callIds)}`;
 }
 
-/** The CALLBACK_REQUESTED and CALLBACK_COMPLETED events of the given callbacks, in event-time order. */
+/** The CALLBACK_REQUESTED and CALLBACK_COMPLETED events of the given callbacks, in event-time order (no FINAL: see above). */
 export function callbackHistorySql(database: string, callbackIds: readonly string[]): string {
   const db = sqlIdentifier(database);
-  return `SELECT ${ledgerColumns} FROM ${db}.call_events FINAL
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events
 WHERE callback_id IN ${sqlStringList(callbackIds)}
 ORDER BY occurred_at_ms, event_id`;
 }

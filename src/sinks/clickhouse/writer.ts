@@ -106,6 +106,11 @@ const byTimeThenId = (
   b: { occurredAt: number; eventId: string },
 ) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
+/** One row per eventId: the ledger is read without FINAL, so a stored redelivery may not be merged yet. */
+function oncePerEvent<E extends { eventId: string }>(events: readonly E[]): E[] {
+  return [...new Map(events.map((e) => [e.eventId, e])).values()];
+}
+
 export class ClickHouseSink implements FactSink {
   readonly #client: ClickHouseClient;
   readonly #db: string;
@@ -175,7 +180,7 @@ export class ClickHouseSink implements FactSink {
         if (isCallStateEvent(event)) events.push(event);
       }
     }
-    return events.sort(byTimeThenId);
+    return oncePerEvent(events).sort(byTimeThenId);
   }
 
   /** Which of these calls have stored facts: finalised by some processor (the others are live). */
@@ -199,7 +204,7 @@ export class ClickHouseSink implements FactSink {
         if (event.type === 'CALLBACK_REQUESTED' || event.type === 'CALLBACK_COMPLETED') events.push(event);
       }
     }
-    return events.sort(byTimeThenId);
+    return oncePerEvent(events).sort(byTimeThenId);
   }
 
   /** Which of these SURVEY_ANSWERED event ids are stored already (a late redelivery is then a duplicate). */

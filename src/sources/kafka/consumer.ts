@@ -30,7 +30,7 @@ export interface ConsumerLoopOptions {
   readonly tickMs?: number;
   /** Partitions just assigned: load what the store knows of them before their messages are handled. */
   readonly onAssigned?: (partitions: readonly number[]) => Promise<void>;
-  /** The consumer stopped for good (kafkajs gave up): the process should exit and be restarted. */
+  /** The consumer stopped for good (kafkajs gave up) or a write cannot succeed: the process should exit and be restarted. */
   readonly onFatal?: (error: Error) => void;
 }
 
@@ -224,12 +224,32 @@ export class ConsumerLoop {
   }
 
   async #flushAndCommit(): Promise<void> {
-    const { processor, topic, telemetry } = this.#options;
-    const committable = await processor.flush();
+    const { processor, topic, telemetry, log } = this.#options;
+    let committable: Map<number, number>;
+    try {
+      committable = await processor.flush();
+    } catch (error) {
+      // Retrying a write that says it cannot succeed would wedge the pipeline behind it, with
+      // every check green: stop, with the error (and its statement) in the log, and be restarted.
+      if ((error as { canRetry?: unknown }).canRetry === false)
+        this.#fatal(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
     if (committable.size === 0) return;
-    await this.#consumer.commitOffsets(
-      [...committable].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
-    );
+    try {
+      await this.#consumer.commitOffsets(
+        [...committable].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
+      );
+    } catch (error) {
+      // The group moved on (a rebalance, a broker restart): what is stored stays stored, the
+      // offsets are committed by the next flush or the partition's next owner replays them
+      // (idempotently). Thrown on, kafkajs would stop the consumer for good.
+      if (!isGroupMembershipError(error)) throw error;
+      log.warn('commit skipped: the consumer group is rebalancing', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
     const now = Date.now() / 1000;
     for (const [partition, offset] of committable) {
       telemetry.committedOffset.set({ topic, partition: String(partition) }, offset);
@@ -238,12 +258,18 @@ export class ConsumerLoop {
   }
 
   #fatal(error: Error): void {
-    this.#options.log.error('the Kafka consumer stopped for good; exiting so it is restarted', {
+    if (this.#stopped) return;
+    this.#options.log.error('bereik cannot go on; exiting so it is restarted', {
       error: error.message,
     });
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#options.onFatal?.(error);
+    // Leave the group if the broker lets us, so the partitions move at once, not after the session timeout.
+    const left = Promise.race([
+      this.#consumer.disconnect().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ]);
+    void left.then(() => this.#options.onFatal?.(error));
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -251,4 +277,28 @@ export class ConsumerLoop {
     this.#chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** Kafka's answers that say this consumer's membership or generation is stale, or the coordinator is moving. */
+const membershipErrors = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'GROUP_LOAD_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+]);
+
+function isGroupMembershipError(error: unknown): boolean {
+  // kafkajs may wrap the protocol error (KafkaJSNonRetriableError with `cause` or `originalError`).
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const { type, cause, originalError } = e as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof type === 'string' && membershipErrors.has(type)) return true;
+    e = cause ?? originalError;
+  }
+  return false;
 }
