@@ -211,6 +211,14 @@ const seconds = (performance.now() - started) / 1000;
 peak = Math.max(peak, peakRssMiB(child.pid));
 clearInterval(sampler);
 const accepted = (await metricValue(backlog.httpPort, 'bereik_events_total')) ?? 0;
+const outcomes = Object.fromEntries(
+  await Promise.all(
+    ['accepted', 'orphan', 'duplicate', 'dead_lettered', 'redelivered'].map(
+      async (result) =>
+        [result, (await metricValue(backlog.httpPort, 'bereik_events_total', { result })) ?? 0] as const,
+    ),
+  ),
+);
 child.kill('SIGTERM');
 const bereikRate = messages / seconds;
 log(
@@ -220,6 +228,8 @@ log(
   `  = ${((bereikRate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((bereikRate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`,
 );
 log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
+// A fresh start over a backlog must read it in event time: no event takes the orphan path.
+log(`  events by result: ${JSON.stringify(outcomes)} (orphan path: ${outcomes['orphan'] ?? 0})`);
 
 // 5. Latency at a steady rate.
 const liveTopic = `bench.live.${Date.now()}`;

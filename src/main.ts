@@ -155,7 +155,6 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
   const watermarkMs = await sink.loadWatermark(config.kafka.groupId);
   const openCallbacks = await sink.loadOpenCallbacks();
   processor.restore({
-    watermarkMs,
     callbackEvents: await sink.loadCallbackHistory(openCallbacks.map((c) => c.callbackId)),
     callStarts:
       watermarkMs === undefined
@@ -175,10 +174,13 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     processor,
     telemetry,
     log,
-    // Partitions that moved here: calls finalised by their previous owner are resolved against the store.
+    // Partitions assigned here: calls finalised by their previous owner are resolved against the store.
     onAssigned: async () => {
-      const stored = await retry('ClickHouse', () => sink.loadWatermark(config.kafka.groupId));
-      if (stored !== undefined) processor.noteStoredWatermark(stored);
+      processor.noteStoredWatermarks(
+        await retry('ClickHouse', () =>
+          sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
+        ),
+      );
     },
     onFatal:
       options.onFatal ??

@@ -104,6 +104,10 @@ export class Processor {
    * backlog (before the first fetch, while paused by a sink outage, during a rebalance).
    */
   readonly #partitions = new Map<number, PartitionProgress>();
+  /** Per partition: events of calls not in memory at or before this may belong to stored calls. */
+  readonly #storedBefore = new Map<number, number>();
+  /** The switch topic, from the messages (written with the partitions' watermarks). */
+  #topic: string | undefined;
   #bufferedSince: number | undefined;
 
   constructor(deps: ProcessorDeps) {
@@ -124,32 +128,29 @@ export class Processor {
   }
 
   /**
-   * Restores what a previous run kept in memory, from the fact store: the stored watermark (so
-   * replayed events of calls stored before are resolved against the store, not started afresh),
-   * open callbacks (for the gauges and their completions) and the recent call starts (for repeat
-   * callers). The stored watermark finalises nothing here: event time moves only on what this
-   * processor reads.
+   * Restores what a previous run kept in memory, from the fact store: open callbacks (for the
+   * gauges and their completions) and the recent call starts (for repeat callers). Event time is
+   * not restored: it moves only on what this processor reads.
    */
-  restore(state: {
-    watermarkMs?: number | undefined;
-    callbackEvents: readonly CallEvent[];
-    callStarts: readonly CallStartFact[];
-  }): void {
-    if (state.watermarkMs !== undefined) this.noteStoredWatermark(state.watermarkMs);
+  restore(state: { callbackEvents: readonly CallEvent[]; callStarts: readonly CallStartFact[] }): void {
     for (const e of state.callbackEvents)
       if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
     for (const start of state.callStarts) this.#repeats.seed(start);
   }
 
   /**
-   * The watermark the consumer group stored (at start, and again after partitions moved here):
-   * events of calls finalised by any processor before it are settled against the store.
+   * The watermarks the consumer group stored per partition (read when partitions are assigned
+   * here, at start too): a call of the partition not in memory whose events are older than that
+   * minus the lateness may have been finalised and stored by its previous owner, so its events are
+   * settled against the store, never started afresh.
    */
-  noteStoredWatermark(watermarkMs: number): void {
-    this.#calls.noteStoredWatermark(watermarkMs);
-    this.#callbacks.advance(watermarkMs);
-    this.#surveys.advance(watermarkMs);
-    this.#repeats.advance(watermarkMs);
+  noteStoredWatermarks(byPartition: ReadonlyMap<number, number>): void {
+    const { allowedLatenessMs } = this.#deps.options;
+    for (const [partition, watermark] of byPartition) {
+      const before = watermark - allowedLatenessMs;
+      if (before > (this.#storedBefore.get(partition) ?? Number.NEGATIVE_INFINITY))
+        this.#storedBefore.set(partition, before);
+    }
   }
 
   /** How far back restore() needs call starts: the repeat window plus what the trackers keep. */
@@ -304,7 +305,11 @@ export class Processor {
     }
     if (this.#batchRows() > 0) {
       const batch: SinkBatch = Number.isFinite(this.#watermark)
-        ? { ...this.#batch, watermarkMs: this.#watermark }
+        ? {
+            ...this.#batch,
+            watermarkMs: this.#watermark,
+            watermarkPartitions: { topic: this.#topic ?? '', partitions: [...this.#partitions.keys()] },
+          }
         : this.#batch;
       const started = performance.now();
       await retry('ClickHouse', () => sink.write(batch));
@@ -335,6 +340,7 @@ export class Processor {
       return;
     }
     this.#bufferedSince ??= this.#deps.now();
+    this.#topic ??= message.topic;
     // A registry that does not answer is waited out here: the message itself is fine.
     const decoded = await retry('Schema Registry', () => decoder.decode(message.value));
     if (!decoded.ok) {
@@ -362,7 +368,7 @@ export class Processor {
         result = this.#surveys.apply(event, message, this.#surveyOut);
         break;
       default:
-        result = this.#calls.apply(event, message, this.#callOut);
+        result = this.#calls.apply(event, message, this.#callOut, this.#storedBefore.get(message.partition));
         if (result === 'applied' && event.type === 'CALL_STARTED')
           this.#repeats.apply(event, this.#repeatOut);
     }

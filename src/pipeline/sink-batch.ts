@@ -24,6 +24,8 @@ export interface SinkBatch {
   readonly surveys: SurveyFact[];
   readonly callbacks: CallbackFact[];
   readonly watermarkMs?: number;
+  /** The partitions the watermark covers (those owned when it was written), of `topic`. */
+  readonly watermarkPartitions?: { readonly topic: string; readonly partitions: readonly number[] };
   readonly consumerGroup: string;
 }
 

@@ -27,10 +27,15 @@ export class InMemorySink implements FactSink, DeadLetterSink {
   readonly surveys = new Map<string, SurveyFact>();
   readonly callbacks = new Map<string, CallbackFact>();
   readonly deadLetters: DeadLetter[] = [];
+  /** partition_progress: the highest watermark stored per partition. */
+  readonly partitionWatermarks = new Map<number, number>();
   writes = 0;
 
   write(batch: SinkBatch): Promise<void> {
     this.writes++;
+    if (batch.watermarkMs !== undefined)
+      for (const p of batch.watermarkPartitions?.partitions ?? [])
+        this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, batch.watermarkMs));
     for (const e of batch.events) this.ledger.set(e.eventId, e);
     for (const l of batch.legs) upsert(this.legs, l.legId, l);
     for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });

@@ -126,6 +126,13 @@ export function watermarkSql(database: string, consumerGroup: string): string {
 WHERE consumer_group = ${sqlString(consumerGroup)}`;
 }
 
+/** The stored watermark of each partition of a topic for a consumer group. */
+export function partitionWatermarksSql(database: string, consumerGroup: string, topic: string): string {
+  return `SELECT kafka_partition, max(watermark_ms) AS watermark_ms FROM ${sqlIdentifier(database)}.partition_progress
+WHERE consumer_group = ${sqlString(consumerGroup)} AND topic = ${sqlString(topic)}
+GROUP BY kafka_partition`;
+}
+
 const callbackFields = [
   'queue',
   'call_id',

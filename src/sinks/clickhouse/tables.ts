@@ -394,6 +394,23 @@ export const tables: readonly TableDef[] = [
     retention: false,
   },
   {
+    name: 'partition_progress',
+    columns: [
+      col('consumer_group', 'String', 'the Kafka consumer group of the processor'),
+      col('topic', 'String', 'the switch topic'),
+      col('kafka_partition', 'UInt32', 'the partition of the switch topic'),
+      col(
+        'watermark_ms',
+        'UInt64',
+        'event-time watermark (epoch ms) of the processor that owned the partition, after an acknowledged batch: its calls ending before this minus the lateness are final',
+      ),
+      col('updated_at', utc, 'when it was written (server clock)', 'now()'),
+    ],
+    engine: 'ReplacingMergeTree(watermark_ms)',
+    orderBy: '(consumer_group, topic, kafka_partition)',
+    retention: false,
+  },
+  {
     name: 'targets',
     columns: [
       col('year', 'UInt16', 'the calendar year the target (streefcijfer) applies to'),

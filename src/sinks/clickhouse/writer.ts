@@ -39,6 +39,7 @@ import {
   finalCallIdsSql,
   isCallStateEvent,
   openCallbacksSql,
+  partitionWatermarksSql,
   storedCallbacksSql,
   watermarkSql,
   type CallStartRowRead,
@@ -164,9 +165,20 @@ export class ClickHouseSink implements FactSink {
       raised.length === 0 ? batch : { ...batch, callStarts: [...batch.callStarts, ...raised] };
     await this.#refreshRollups(dirtyWindows(withRaised, callbacks));
     if (batch.watermarkMs !== undefined) {
+      const watermark = Math.max(0, Math.floor(batch.watermarkMs));
       await this.#insert('processor_progress', [
-        { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
+        { consumer_group: batch.consumerGroup, watermark_ms: watermark },
       ]);
+      const { topic, partitions } = batch.watermarkPartitions ?? { topic: '', partitions: [] };
+      await this.#insert(
+        'partition_progress',
+        partitions.map((p) => ({
+          consumer_group: batch.consumerGroup,
+          topic,
+          kafka_partition: p,
+          watermark_ms: watermark,
+        })),
+      );
     }
   }
 
@@ -224,6 +236,17 @@ export class ClickHouseSink implements FactSink {
       watermarkSql(this.#db, consumerGroup),
     );
     return row === undefined || row.applied === 0 ? undefined : row.watermark_ms;
+  }
+
+  /**
+   * Per partition of `topic`, the highest watermark a processor of the group stored while it owned
+   * the partition: calls of the partition ending before it minus the lateness are final in the store.
+   */
+  async loadPartitionWatermarks(consumerGroup: string, topic: string): Promise<Map<number, number>> {
+    const rows = await this.#select<{ kafka_partition: number; watermark_ms: number }>(
+      partitionWatermarksSql(this.#db, consumerGroup, topic),
+    );
+    return new Map(rows.map((r) => [r.kafka_partition, r.watermark_ms]));
   }
 
   /** Every callback requested and not yet completed (for the open and overdue gauges after a restart). */

@@ -14,8 +14,9 @@
  * correction window.
  *
  * An event of a call not in memory is an orphan when the call may have been stored before: older
- * than what this tracker released (watermark - lateness - correction), or old enough that another
- * processor (or this one before a restart) must have finalised it (the stored watermark - lateness).
+ * than what this tracker released (watermark - lateness - correction), or than `storedBefore`, which
+ * the caller derives from what the store says of the event's partition (its stored watermark minus
+ * the lateness: another processor, or this one before a restart, finalised what ended before it).
  * Being an orphan only costs a lookup: `resolve` restates a stored final call, and rebuilds a call
  * that is not final yet as an open call, whatever its age.
  */
@@ -67,8 +68,6 @@ export class CallTracker<Ref> {
   readonly #finalizeAt = new DeadlineQueue();
   readonly #releaseAt = new DeadlineQueue();
   #watermark = Number.NEGATIVE_INFINITY;
-  /** The highest watermark any processor of the group stored: calls ending well before it are final somewhere. */
-  #storedWatermark = Number.NEGATIVE_INFINITY;
   readonly #options: CallTrackerOptions;
   readonly #context: TrackingContext;
 
@@ -113,36 +112,28 @@ export class CallTracker<Ref> {
     return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0, restated: [] };
   }
 
+  /** Events at or before this instant, of calls not in memory, may belong to calls this tracker released. */
+  get #releasedBefore(): number {
+    return this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs;
+  }
+
   /**
-   * The watermark the group stored (read at start and when partitions move here): a call not in
-   * memory whose events are older than it minus the lateness may have been finalised and stored
-   * by another processor, so its events are resolved against the store, never started afresh.
+   * Applies one event; results are appended to `out`. Returns what became of the event.
+   * `storedBefore`: events at or before it, of calls not in memory, may belong to calls another
+   * processor finalised and stored (from the stored watermark of the event's partition).
    */
-  noteStoredWatermark(watermark: number): void {
-    if (watermark > this.#storedWatermark) this.#storedWatermark = watermark;
-  }
-
-  /** Events at or before this instant, of calls not in memory, may belong to stored calls. */
-  get #orphanHorizon(): number {
-    const { allowedLatenessMs, correctionMs } = this.#options;
-    return Math.max(
-      this.#watermark - allowedLatenessMs - correctionMs,
-      this.#storedWatermark - allowedLatenessMs,
-    );
-  }
-
-  /** Applies one event; results are appended to `out`. Returns what became of the event. */
   apply(
     event: CallStateEvent,
     ref: Ref,
     out: TrackerOutput<Ref>,
+    storedBefore = Number.NEGATIVE_INFINITY,
   ): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let entry = this.#calls.get(event.callId);
     const created = entry === undefined;
     if (entry === undefined) {
       // A call we do not hold, whose event is older than anything we could still hold: it was
       // finalised and released before (or before a restart), so it must not start a fresh call.
-      if (event.occurredAt <= this.#orphanHorizon) {
+      if (event.occurredAt <= Math.max(this.#releasedBefore, storedBefore)) {
         out.orphans.push({ event, ref });
         return 'orphan';
       }

@@ -235,8 +235,10 @@ describe('a call is rebuilt, never split', () => {
 
     // Life 2: restores the stored watermark, replays from the committed offset, then reads the rest of the call.
     const second = harness({ now: at('2026-12-01T12:05:00Z'), sink });
-    second.processor.restore({ watermarkMs: first.processor.watermark, callbackEvents: [], callStarts: [] });
+    second.processor.restore({ callbackEvents: [], callStarts: [] });
     second.processor.assign([0, 1]);
+    second.processor.noteStoredWatermarks(sink.partitionWatermarks);
+    expect(sink.partitionWatermarks).toEqual(new Map([[0, first.processor.watermark]]));
     // Kafka happens to hand out the other partition first.
     const other = await messages(1, traffic('live-u', morning + 2 * 60 * minute, 1, minute));
     await second.processor.handle(other, { partition: 1, highWatermark: 10_000 });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Targets } from '../../../src/config/targets.ts';
 import { Topology } from '../../../src/config/topology.ts';
 import { Processor } from '../../../src/pipeline/processor.ts';
-import type { IncomingMessage, SinkBatch } from '../../../src/pipeline/sink-batch.ts';
+import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
 import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
@@ -36,16 +36,6 @@ function partitionOf(key: string): number {
   let h = 0;
   for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
   return Math.abs(h) % partitions;
-}
-
-/** The in-memory store, also keeping the watermark a write carries (processor_progress). */
-class StoreWithProgress extends InMemorySink {
-  watermarkMs: number | undefined;
-  override write(batch: SinkBatch): Promise<void> {
-    if (batch.watermarkMs !== undefined)
-      this.watermarkMs = Math.max(this.watermarkMs ?? 0, batch.watermarkMs);
-    return super.write(batch);
-  }
 }
 
 async function topicOf(seed: number) {
@@ -93,7 +83,7 @@ async function topicOf(seed: number) {
  */
 async function runWithKills(seed: number, killAfter: readonly number[]) {
   const { truth, store, log } = await topicOf(seed);
-  const sink = new StoreWithProgress();
+  const sink = new InMemorySink();
   const committed = new Array<number>(partitions).fill(0);
   const registry = new Registry();
   const telemetry = new PipelineMetrics(registry);
@@ -125,18 +115,15 @@ async function runWithKills(seed: number, killAfter: readonly number[]) {
       now: () => clock,
       retry: (_what, step) => step(),
     });
-    const stored = sink.watermarkMs;
+    const stored = Math.max(...sink.partitionWatermarks.values());
     processor.restore({
-      watermarkMs: stored,
       callbackEvents: [],
-      callStarts:
-        stored === undefined
-          ? []
-          : [...sink.callStarts.values()].filter(
-              (s) => s.startedAt >= stored - REPEAT_WINDOW_MS - processor.callStartHorizonMs,
-            ),
+      callStarts: [...sink.callStarts.values()].filter(
+        (s) => s.startedAt >= stored - REPEAT_WINDOW_MS - processor.callStartHorizonMs,
+      ),
     });
     processor.assign([0, 1, 2]);
+    processor.noteStoredWatermarks(sink.partitionWatermarks);
     // The group coordinator takes longer than the idle time: nothing is read yet.
     for (let i = 0; i < 3; i++) {
       clock += idleAdvanceMs;
