@@ -124,7 +124,8 @@ class Supervised {
   /** SIGKILL now; started again unless `restart` is false. */
   async kill(restart = true): Promise<void> {
     await this.#countOrphans();
-    this.#wanted = restart;
+    // Not a crash of its own: the exit handler must not start a second one.
+    this.#wanted = false;
     const child = this.#child;
     const exited = once(child, 'exit');
     child.kill('SIGKILL');

@@ -44,6 +44,8 @@ export class ConsumerLoop {
   #heartbeat: (() => Promise<void>) | undefined;
   #stopped = false;
   #probing = false;
+  /** A commit met a rebalance and was skipped: the next tick commits again, even with nothing new. */
+  #commitOwed = false;
   /** Since when messages have waited to be committed with no commit moving; undefined when none wait. */
   #stuckSince: number | undefined;
   /** The group's committed offsets at the last probe, per owned partition. */
@@ -113,7 +115,7 @@ export class ConsumerLoop {
       void this.#probe();
       void this.#serial(async () => {
         processor.tick();
-        if (processor.needsFlush()) await this.#flushAndCommit();
+        if (processor.needsFlush() || this.#commitOwed) await this.#flushAndCommit();
       }).catch((error: unknown) => {
         this.#options.log.error('timer tick failed', {
           error: error instanceof Error ? error.message : String(error),
@@ -241,15 +243,20 @@ export class ConsumerLoop {
         [...committable].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
       );
     } catch (error) {
-      // The group moved on (a rebalance, a broker restart): what is stored stays stored, the
-      // offsets are committed by the next flush or the partition's next owner replays them
-      // (idempotently). Thrown on, kafkajs would stop the consumer for good.
-      if (!isGroupMembershipError(error)) throw error;
-      log.warn('commit skipped: the consumer group is rebalancing', {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      // The group moved on (a rebalance) or the broker is away: what is stored stays stored; the
+      // next tick commits again, or the partition's next owner replays from the last committed
+      // offset (idempotently). Thrown on, kafkajs would stop the consumer for good. Commits that
+      // keep failing show as a stall (/readyz, bereik_commit_stalled_seconds).
+      log.warn(
+        isGroupMembershipError(error)
+          ? 'commit skipped: the consumer group is rebalancing; trying again on the next tick'
+          : 'commit failed; trying again on the next tick',
+        { error: error instanceof Error ? error.message : String(error) },
+      );
+      this.#commitOwed = true;
       return;
     }
+    this.#commitOwed = false;
     const now = Date.now() / 1000;
     for (const [partition, offset] of committable) {
       telemetry.committedOffset.set({ topic, partition: String(partition) }, offset);

@@ -77,11 +77,19 @@ async function topicOf(seed: number) {
 }
 
 /**
- * Runs processors one after another over the topic: each restores from the store, idles past the
- * idle time before its first fetch, reads from the committed offsets in Kafka-like chunks
- * (partition by partition), and is killed (dropped without a flush) after `killAfter[i]` messages.
+ * One step of a run: which partitions each processor owns, how many messages the processors read
+ * (together) before the step ends, and how it ends: `kill` drops every processor without a flush
+ * (they start afresh from the store and the committed offsets), `rebalance` keeps them running
+ * and hands the partitions out anew (a lost partition's open calls are dropped; its new owner
+ * reads it from the committed offset).
  */
-async function runWithKills(seed: number, killAfter: readonly number[]) {
+interface Step {
+  readonly owners: readonly (readonly number[])[];
+  readonly budget: number;
+  readonly then: 'kill' | 'rebalance';
+}
+
+async function runSteps(seed: number, steps: readonly Step[]) {
   const { truth, store, log } = await topicOf(seed);
   const sink = new InMemorySink();
   const committed = new Array<number>(partitions).fill(0);
@@ -89,9 +97,7 @@ async function runWithKills(seed: number, killAfter: readonly number[]) {
   const telemetry = new PipelineMetrics(registry);
   const business = new BusinessMetrics(registry, topology);
   let clock = wallClock;
-  let lives = 0;
-  for (const budget of [...killAfter, Number.POSITIVE_INFINITY]) {
-    lives++;
+  const newProcessor = () => {
     const processor = new Processor({
       topology,
       targets: new Targets(config.targets),
@@ -122,52 +128,82 @@ async function runWithKills(seed: number, killAfter: readonly number[]) {
         (s) => s.startedAt >= stored - REPEAT_WINDOW_MS - processor.callStartHorizonMs,
       ),
     });
-    processor.assign([0, 1, 2]);
-    processor.noteStoredWatermarks(sink.partitionWatermarks);
-    // The group coordinator takes longer than the idle time: nothing is read yet.
-    for (let i = 0; i < 3; i++) {
-      clock += idleAdvanceMs;
-      processor.tick();
+    return { processor, position: new Map<number, number>() };
+  };
+  let running: ReturnType<typeof newProcessor>[] = [];
+  const flush = async (r: ReturnType<typeof newProcessor>) => {
+    for (const [partition, next] of await r.processor.flush())
+      if (r.position.has(partition)) committed[partition] = next;
+  };
+  const last: Step = { owners: [[0, 1, 2]], budget: Number.POSITIVE_INFINITY, then: 'kill' };
+  for (const step of [...steps, last]) {
+    while (running.length < step.owners.length) running.push(newProcessor());
+    for (const [i, r] of running.entries()) {
+      const owned = step.owners[i] ?? [];
+      r.processor.assign(owned);
+      r.processor.noteStoredWatermarks(sink.partitionWatermarks);
+      for (const p of [...r.position.keys()]) if (!owned.includes(p)) r.position.delete(p);
+      for (const p of owned) if (!r.position.has(p)) r.position.set(p, committed[p] ?? 0);
+      // The group coordinator takes longer than the idle time: nothing is read yet.
+      clock += 3 * idleAdvanceMs;
+      r.processor.tick();
     }
-    const position = [...committed];
     let handled = 0;
-    const flush = async () => {
-      for (const [partition, next] of await processor.flush()) committed[partition] = next;
-    };
-    while (handled < budget && position.some((next, p) => next < (log[p]?.length ?? 0))) {
-      for (let p = 0; p < partitions && handled < budget; p++) {
-        const messages = log[p] ?? [];
-        const chunk = messages.slice(position[p], (position[p] ?? 0) + 100);
-        if (chunk.length === 0) continue;
-        position[p] = (position[p] ?? 0) + chunk.length;
-        handled += chunk.length;
-        await processor.handle(chunk, { partition: p, highWatermark: messages.length });
-        clock += 5;
-        if (processor.needsFlush()) await flush();
+    const unread = () =>
+      running.some((r) => [...r.position].some(([p, next]) => next < (log[p]?.length ?? 0)));
+    while (handled < step.budget && unread()) {
+      for (const r of running) {
+        for (const [p, next] of r.position) {
+          const messages = log[p] ?? [];
+          const chunk = messages.slice(next, next + 100);
+          if (chunk.length === 0 || handled >= step.budget) continue;
+          r.position.set(p, next + chunk.length);
+          handled += chunk.length;
+          await r.processor.handle(chunk, { partition: p, highWatermark: messages.length });
+          clock += 5;
+          if (r.processor.needsFlush()) await flush(r);
+        }
       }
     }
-    if (budget !== Number.POSITIVE_INFINITY) continue; // killed: what was not flushed is lost
-    // Read to the end: quiet partitions let event time follow the clock, and every call ends.
-    for (let i = 0; i < 3; i++) {
-      clock += idleAdvanceMs;
-      processor.tick();
-      await flush();
+    if (step === last) {
+      // Read to the end: quiet partitions let event time follow the clock, and every call ends.
+      for (let i = 0; i < 3; i++) {
+        clock += idleAdvanceMs;
+        for (const r of running) {
+          r.processor.tick();
+          await flush(r);
+        }
+      }
+    } else if (step.then === 'kill') {
+      running = []; // what was not flushed is lost
     }
   }
-  return { truth, sink, committed, log, lives };
+  return { truth, sink, committed, log };
 }
 
-describe('processor killed and restarted from the committed offsets', () => {
+const alone = [[0, 1, 2]];
+const kills = (...budgets: number[]): Step[] =>
+  budgets.map((budget) => ({ owners: alone, budget, then: 'kill' }));
+
+describe('processor killed and restarted, partitions moved, from the committed offsets', () => {
   it.each([
-    { seed: 21, kills: [700, 1500, 350, 2600, 1200] },
-    { seed: 22, kills: [100, 100, 100, 4000] },
-    { seed: 23, kills: [2500, 2500] },
+    { seed: 21, steps: kills(700, 1500, 350, 2600, 1200) },
+    { seed: 22, steps: kills(100, 100, 100, 4000) },
+    {
+      seed: 23,
+      steps: [
+        { owners: alone, budget: 1500, then: 'rebalance' },
+        { owners: [[0, 1], [2]], budget: 1200, then: 'rebalance' },
+        { owners: [[2], [0, 1]], budget: 900, then: 'kill' },
+        { owners: [[0], [1, 2]], budget: 1500, then: 'rebalance' },
+        { owners: [[1], [0, 2]], budget: 600, then: 'rebalance' },
+      ] satisfies Step[],
+    },
   ])(
-    'stores exactly the ground truth after kills at many moments, on a clock weeks past the traffic (seed $seed)',
-    async ({ seed, kills }) => {
-      const { truth, sink, committed, log, lives } = await runWithKills(seed, kills);
-      expect(lives).toBe(kills.length + 1);
-      // Each life made progress: everything was read and committed in the end.
+    'stores exactly the ground truth, on a clock weeks past the traffic (seed $seed)',
+    async ({ seed, steps }) => {
+      const { truth, sink, committed, log } = await runSteps(seed, steps);
+      // Everything was read and committed in the end.
       expect(committed).toEqual(log.map((m) => m.length));
 
       const counts = countFacts({
@@ -179,7 +215,11 @@ describe('processor killed and restarted from the committed offsets', () => {
       });
       expect(Object.fromEntries(counts.legs)).toEqual(truth.legs);
       expect(Object.fromEntries(counts.endToEnd)).toEqual(truth.endToEnd);
-      expect(Object.fromEntries(counts.repeats)).toEqual(truth.repeats);
+      // Repeat callers span partitions: with two processors the flags are raised by the ClickHouse
+      // writer from every processor's stored call starts, which this store does not do (the
+      // rebalance and chaos integration tests check them on ClickHouse).
+      if (steps.every((step) => step.owners.length === 1))
+        expect(Object.fromEntries(counts.repeats)).toEqual(truth.repeats);
       expect(Object.fromEntries(counts.satisfaction)).toEqual(truth.satisfaction);
       expect(Object.fromEntries(counts.callbacks)).toEqual(truth.callbacks);
       expect(Object.fromEntries(counts.callbacksOnTime)).toEqual(truth.callbacksOnTime);
