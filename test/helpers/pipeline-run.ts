@@ -179,7 +179,7 @@ export function startProcessorProcess(
         KAFKA_BROKERS: endpoints.kafka.url,
         SCHEMA_REGISTRY_URL: endpoints.schemaRegistry.url,
         CLICKHOUSE_URL: endpoints.clickhouse.url,
-        BEREIK_LOG_LEVEL: 'warn',
+        BEREIK_LOG_LEVEL: process.env['BEREIK_TEST_LOG_LEVEL'] ?? 'warn',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
       },
       stdio: ['ignore', 'inherit', 'inherit'],

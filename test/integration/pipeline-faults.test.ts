@@ -264,12 +264,13 @@ describe('chaos', () => {
     async () => {
       const names = runConfig('chaos-clickhouse');
       const now = Date.now();
-      // Recent traffic: calls of the last few hours, every one ended before now (late
-      // deliveries of them may lie ahead, and are sent as they come).
+      // Recent traffic: calls of the last hours that are over by now, a call that never ended
+      // included (it is closed 4 h, the call timeout, after its last event: the calls start at
+      // least 4 h 50 min ago and last at most 40 min).
       const { messages, truth } = simulateRun(names, {
         seed: 41,
-        fromMs: now - 6 * 3600_000,
-        toMs: now - 50 * 60_000,
+        fromMs: now - 9 * 3600_000,
+        toMs: now - (4 * 60 + 50) * 60_000,
         callsPerDay: 4000,
         faults: { ...allFaults, lateBeyondMs: 20 * 60_000 },
       });

@@ -44,8 +44,14 @@ export class ConsumerLoop {
   #heartbeat: (() => Promise<void>) | undefined;
   #stopped = false;
   #probing = false;
-  /** A commit met a rebalance and was skipped: the next tick commits again, even with nothing new. */
+  /**
+   * A commit failed, or the group's committed offsets (read by the probe) are behind what this
+   * consumer committed: kafkajs drops a commit silently while it restarts its consumer. The next
+   * tick commits again, even with nothing new.
+   */
   #commitOwed = false;
+  /** The offsets this consumer last committed, per partition. */
+  readonly #asked = new Map<number, number>();
   /** Since when messages have waited to be committed with no commit moving; undefined when none wait. */
   #stuckSince: number | undefined;
   /** The group's committed offsets at the last probe, per owned partition. */
@@ -211,6 +217,7 @@ export class ConsumerLoop {
         const before = this.#committed.get(end.partition);
         if (before !== undefined && startOffset > before) progressed = true;
         this.#committed.set(end.partition, startOffset);
+        if (committedOffset < (this.#asked.get(end.partition) ?? -1)) this.#commitOwed = true;
       }
       // A stall: messages not yet committed, and no commit moved since the clock started.
       if (lag === 0 || progressed) this.#stuckSince = lag === 0 ? undefined : probedAt;
@@ -259,6 +266,7 @@ export class ConsumerLoop {
     this.#commitOwed = false;
     const now = Date.now() / 1000;
     for (const [partition, offset] of committable) {
+      this.#asked.set(partition, offset);
       telemetry.committedOffset.set({ topic, partition: String(partition) }, offset);
       telemetry.lastCommit.set({ partition: String(partition) }, now);
     }
