@@ -3,23 +3,14 @@
  * answered legs stored as timeouts after restarts, rebalances and slow starts. The processor runs
  * with the in-memory store; messages are switch events in the Confluent wire format.
  */
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Targets } from '../../../src/config/targets.ts';
-import { Topology } from '../../../src/config/topology.ts';
-import { Processor } from '../../../src/pipeline/processor.ts';
 import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
-import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
-import { MessageDecoder } from '../../../src/sources/kafka/decode-message.ts';
-import { pseudonymiser } from '../../../src/sources/kafka/pseudonymise.ts';
-import { createLogger } from '../../../src/telemetry/logger.ts';
-import { PipelineMetrics } from '../../../src/telemetry/pipeline-metrics.ts';
 import { exampleConfig, rawEvent, type FixtureEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import { testProcessor } from '../../helpers/processor-harness.ts';
 
 const config = exampleConfig();
-const topology = new Topology(config);
 const schemas = new InMemorySchemaStore();
 const minute = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -28,30 +19,13 @@ const morning = at('2026-11-02T10:00:00+01:00');
 
 function harness(options: { now: number; sink?: InMemorySink }) {
   const sink = options.sink ?? new InMemorySink();
-  const registry = new Registry();
   const clock = { now: options.now };
-  const processor = new Processor({
-    topology,
-    targets: new Targets(config.targets),
-    options: {
-      allowedLatenessMs: 5 * minute,
-      idleAdvanceMs: 10_000,
-      maxFutureSkewMs: 10 * minute,
-      callTimeoutMs: 240 * minute,
-      correctionMs: 60 * minute,
-      batchMaxRows: 100_000,
-      batchMaxWaitMs: 1_000_000,
-      consumerGroup: 'test',
-    },
-    decoder: new MessageDecoder(schemas),
-    pseudonymise: pseudonymiser('k'.repeat(32)),
+  const { processor, registry } = testProcessor({
+    config,
     sink,
-    deadLetters: sink,
-    business: new BusinessMetrics(registry, topology),
-    telemetry: new PipelineMetrics(registry),
-    log: createLogger('test', 'error'),
+    schemas,
     now: () => clock.now,
-    retry: (_what, step) => step(),
+    options: { idleAdvanceMs: 10_000, batchMaxRows: 100_000 },
   });
   const counted = async (result: string) =>
     (await registry.getSingleMetric('bereik_events_total')?.get())?.values.find(

@@ -6,26 +6,16 @@
  * into windows; every window must equal the ground truth exactly. The same check against the real
  * Kafka, Schema Registry and ClickHouse is an integration test.
  */
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Targets } from '../../../src/config/targets.ts';
-import { Topology } from '../../../src/config/topology.ts';
-import { Processor } from '../../../src/pipeline/processor.ts';
 import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
-import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
-import { MessageDecoder } from '../../../src/sources/kafka/decode-message.ts';
-import { pseudonymiser } from '../../../src/sources/kafka/pseudonymise.ts';
-import { createLogger } from '../../../src/telemetry/logger.ts';
-import { PipelineMetrics } from '../../../src/telemetry/pipeline-metrics.ts';
-import { countFacts } from '../../../src/transforms/count-windows/count-facts.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
 
 const config = exampleConfig();
-const topology = new Topology(config);
 const partitions = 3;
 
 function partitionOf(key: string): number {
@@ -44,29 +34,11 @@ async function runThroughProcessor(faults: Parameters<typeof simulate>[1]['fault
   });
   const store = new InMemorySchemaStore();
   const sink = new InMemorySink();
-  const registry = new Registry();
-  const processor = new Processor({
-    topology,
-    targets: new Targets(config.targets),
-    options: {
-      allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
-      idleAdvanceMs: 10_000,
-      maxFutureSkewMs: 600_000,
-      callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
-      correctionMs: 3_600_000,
-      batchMaxRows: 1000,
-      batchMaxWaitMs: 1_000_000,
-      consumerGroup: 'test',
-    },
-    decoder: new MessageDecoder(store),
-    pseudonymise: pseudonymiser('k'.repeat(32)),
+  const { processor, registry } = testProcessor({
+    config,
     sink,
-    deadLetters: sink,
-    business: new BusinessMetrics(registry, topology),
-    telemetry: new PipelineMetrics(registry),
-    log: createLogger('test', 'error'),
+    schemas: store,
     now: () => Date.parse('2026-11-23T12:00:00Z'),
-    retry: (_what, step) => step(),
   });
   const offsets = new Array<number>(partitions).fill(0);
   let chunk: IncomingMessage[] = [];
@@ -124,19 +96,7 @@ describe('processor against the simulator ground truth', () => {
     const injected = Object.entries(truth.deadLetters).filter(([reason]) => reason !== 'wrong-schema');
     expect(injected.filter(([, n]) => n === 0)).toEqual([]);
 
-    const counts = countFacts({
-      legs: sink.liveLegs(),
-      calls: sink.calls.values(),
-      callStarts: sink.callStarts.values(),
-      surveys: sink.surveys.values(),
-      callbacks: sink.callbacks.values(),
-    });
-    expect(Object.fromEntries(counts.legs)).toEqual(truth.legs);
-    expect(Object.fromEntries(counts.endToEnd)).toEqual(truth.endToEnd);
-    expect(Object.fromEntries(counts.repeats)).toEqual(truth.repeats);
-    expect(Object.fromEntries(counts.satisfaction)).toEqual(truth.satisfaction);
-    expect(Object.fromEntries(counts.callbacks)).toEqual(truth.callbacks);
-    expect(Object.fromEntries(counts.callbacksOnTime)).toEqual(truth.callbacksOnTime);
+    expectStoredFactsToMatch(sink, truth);
 
     const byReason: Record<string, number> = Object.fromEntries(
       Object.keys(truth.deadLetters).map((r) => [r, 0]),

@@ -6,27 +6,17 @@
  * a call that was live at a kill is rebuilt, never split into a partial call with timeout facts.
  * The store is the in-memory one with ClickHouse's semantics; Kafka is a list per partition.
  */
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Targets } from '../../../src/config/targets.ts';
-import { Topology } from '../../../src/config/topology.ts';
-import { Processor } from '../../../src/pipeline/processor.ts';
 import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
-import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
-import { MessageDecoder } from '../../../src/sources/kafka/decode-message.ts';
-import { pseudonymiser } from '../../../src/sources/kafka/pseudonymise.ts';
-import { createLogger } from '../../../src/telemetry/logger.ts';
-import { PipelineMetrics } from '../../../src/telemetry/pipeline-metrics.ts';
-import { countFacts } from '../../../src/transforms/count-windows/count-facts.ts';
 import { REPEAT_WINDOW_MS } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
 
 const config = exampleConfig();
-const topology = new Topology(config);
 const partitions = 3;
 /** The wall clock: weeks after the simulated traffic, as in a backfill. */
 const wallClock = Date.parse('2026-12-01T09:00:00Z');
@@ -93,33 +83,14 @@ async function runSteps(seed: number, steps: readonly Step[]) {
   const { truth, store, log } = await topicOf(seed);
   const sink = new InMemorySink();
   const committed = new Array<number>(partitions).fill(0);
-  const registry = new Registry();
-  const telemetry = new PipelineMetrics(registry);
-  const business = new BusinessMetrics(registry, topology);
   let clock = wallClock;
   const newProcessor = () => {
-    const processor = new Processor({
-      topology,
-      targets: new Targets(config.targets),
-      options: {
-        allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
-        idleAdvanceMs,
-        maxFutureSkewMs: 600_000,
-        callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
-        correctionMs: 3_600_000,
-        batchMaxRows: 500,
-        batchMaxWaitMs: 1_000_000,
-        consumerGroup: 'test',
-      },
-      decoder: new MessageDecoder(store),
-      pseudonymise: pseudonymiser('k'.repeat(32)),
+    const { processor } = testProcessor({
+      config,
       sink,
-      deadLetters: sink,
-      business,
-      telemetry,
-      log: createLogger('test', 'error'),
+      schemas: store,
       now: () => clock,
-      retry: (_what, step) => step(),
+      options: { idleAdvanceMs, batchMaxRows: 500 },
     });
     const stored = Math.max(...sink.partitionWatermarks.values());
     processor.restore({
@@ -206,23 +177,10 @@ describe('processor killed and restarted, partitions moved, from the committed o
       // Everything was read and committed in the end.
       expect(committed).toEqual(log.map((m) => m.length));
 
-      const counts = countFacts({
-        legs: sink.liveLegs(),
-        calls: sink.calls.values(),
-        callStarts: sink.callStarts.values(),
-        surveys: sink.surveys.values(),
-        callbacks: sink.callbacks.values(),
-      });
-      expect(Object.fromEntries(counts.legs)).toEqual(truth.legs);
-      expect(Object.fromEntries(counts.endToEnd)).toEqual(truth.endToEnd);
       // Repeat callers span partitions: with two processors the flags are raised by the ClickHouse
       // writer from every processor's stored call starts, which this store does not do (the
       // rebalance and chaos integration tests check them on ClickHouse).
-      if (steps.every((step) => step.owners.length === 1))
-        expect(Object.fromEntries(counts.repeats)).toEqual(truth.repeats);
-      expect(Object.fromEntries(counts.satisfaction)).toEqual(truth.satisfaction);
-      expect(Object.fromEntries(counts.callbacks)).toEqual(truth.callbacks);
-      expect(Object.fromEntries(counts.callbacksOnTime)).toEqual(truth.callbacksOnTime);
+      expectStoredFactsToMatch(sink, truth, { repeats: steps.every((step) => step.owners.length === 1) });
       // A call that ended was never stored as timed out (a split call's partial half would be).
       const endedAsTimeout = [...sink.calls.values()].filter(
         (c) =>
