@@ -38,6 +38,7 @@ export class ConsumerLoop {
   readonly #options: ConsumerLoopOptions;
   readonly #consumer: Consumer;
   readonly #admin: Admin;
+  readonly #heartbeatMs: number;
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #joined = false;
@@ -59,11 +60,12 @@ export class ConsumerLoop {
 
   constructor(options: ConsumerLoopOptions) {
     this.#options = options;
+    this.#heartbeatMs = Math.max(1000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10));
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      // kafkajs sends heartbeats at most this often; a third of the session timeout is the usual choice.
-      heartbeatInterval: Math.max(1000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
+      // kafkajs sends heartbeats at most this often: well within the session timeout.
+      heartbeatInterval: this.#heartbeatMs,
     });
     this.#admin = options.kafka.admin();
     this.#consumer.on(this.#consumer.events.REBALANCING, () => {
@@ -235,6 +237,9 @@ export class ConsumerLoop {
   async #flushAndCommit(): Promise<void> {
     const { processor, topic, telemetry, log } = this.#options;
     let committable: Map<number, number>;
+    // A flush can wait out an outage for minutes: the group must keep hearing from this member
+    // meanwhile, or it moves the partitions away and the work is done twice.
+    const beating = setInterval(() => void this.keepAlive(), this.#heartbeatMs);
     try {
       committable = await processor.flush();
     } catch (error) {
@@ -243,6 +248,8 @@ export class ConsumerLoop {
       if ((error as { canRetry?: unknown }).canRetry === false)
         this.#fatal(error instanceof Error ? error : new Error(String(error)));
       throw error;
+    } finally {
+      clearInterval(beating);
     }
     if (committable.size === 0) return;
     try {
