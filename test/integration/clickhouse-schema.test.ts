@@ -24,7 +24,9 @@ import {
   callStartsSinceSql,
   existingSurveyIdsSql,
   expiredPartitionsSql,
+  finalCallIdsSql,
   openCallbacksSql,
+  partitionWatermarksSql,
   storedCallbacksSql,
   watermarkSql,
 } from '../../src/sinks/clickhouse/read-queries.ts';
@@ -190,6 +192,8 @@ const readQueries = (db: string) => [
   storedCallbacksSql(db, ['GM0307'], ['cb1']),
   callStartsSinceSql(db, at('2026-10-01T00:00:00Z')),
   expiredPartitionsSql(db, 203001),
+  finalCallIdsSql(db, ['c1', "it's"]),
+  partitionWatermarksSql(db, 'bereik', 'switch.call-events.v1'),
 ];
 
 describe('ClickHouse schema and queries on 18.16 and 26.x', () => {

@@ -339,6 +339,7 @@ const tuesday = (consumerGroup: string): SinkBatch =>
     ],
     callbacks: [cb1Completed],
     watermarkMs: at('2026-11-24T12:00:00+01:00'),
+    watermarkPartitions: { topic: 'switch', partitions: [1, 4] },
   });
 
 /** The correction of c5 (version 4): a late ANSWERED after 20 s for the KCC leg; the Burgerzaken leg is gone. */
@@ -765,6 +766,17 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     await sink.write(tuesday(group));
     expect(await sink.loadWatermark(group)).toBe(at('2026-11-24T12:00:00+01:00'));
     expect(await sink.loadWatermark('another-group')).toBeUndefined();
+    // Per partition: only the partitions the writing processor owned, of its topic and group.
+    expect(await sink.loadPartitionWatermarks(group, 'switch')).toEqual(
+      new Map([
+        [1, at('2026-11-24T12:00:00+01:00')],
+        [4, at('2026-11-24T12:00:00+01:00')],
+      ]),
+    );
+    expect(await sink.loadPartitionWatermarks(group, 'another-topic')).toEqual(new Map());
+    expect(await sink.loadPartitionWatermarks('another-group', 'switch')).toEqual(new Map());
+    // Calls with stored facts are final; a call id never stored is not.
+    expect(await sink.loadFinalCallIds(['c1', 'c5', 'nope'])).toEqual(new Set(['c1', 'c5']));
 
     const history = await sink.loadCallHistory(['c1', 'nope']);
     expect(history.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
