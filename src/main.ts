@@ -205,7 +205,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
         check: () => {
           const stalledMs = consumer.stalledMs();
           return stalledMs >= config.processing.stallSeconds * 1000
-            ? `messages have waited ${Math.round(stalledMs / 1000)} s with no commit (processing.stallSeconds ${config.processing.stallSeconds}): see the log for the failing step`
+            ? `messages have waited ${Math.round(stalledMs / 1000)} s with no progress (processing.stallSeconds ${config.processing.stallSeconds}): see the log for the failing step`
             : undefined;
         },
       },

@@ -170,7 +170,7 @@ export const configSchema = z
         idleAdvanceSeconds: z.number().positive().default(10),
         /** Events further ahead of this processor's clock are dead-lettered (impossible-timestamp); a switch clock fast by less is accepted. @default 600 */
         maxFutureSkewSeconds: z.number().int().positive().default(600),
-        /** With messages to read and no commit for this long, /readyz reports a stall (and bereik_commit_stalled_seconds shows it). @default 600 */
+        /** With messages waiting to be committed and no progress (no commit moved, nothing acknowledged by the sinks) for this long, /readyz reports a stall (and bereik_commit_stalled_seconds shows it). @default 600 */
         stallSeconds: z.number().int().positive().default(600),
       })
       .prefault({}),

@@ -109,6 +109,7 @@ export class Processor {
   /** The switch topic, from the messages (written with the partitions' watermarks). */
   #topic: string | undefined;
   #bufferedSince: number | undefined;
+  #acknowledged = 0;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -194,6 +195,14 @@ export class Processor {
   /** The offset after the latest one received of a partition; undefined when none was. */
   nextToRead(partition: number): number | undefined {
     return this.#offsets.nextToRead(partition);
+  }
+
+  /**
+   * Messages whose effect the sinks acknowledged, since start: it grows while the pipeline moves,
+   * also when an open call holds the partition's commit back.
+   */
+  get acknowledgedCount(): number {
+    return this.#acknowledged;
   }
 
   /** Partitions owned now. */
@@ -317,6 +326,7 @@ export class Processor {
     }
     const now = this.#deps.now();
     for (const message of this.#acks) this.#offsets.acknowledged(message.partition, message.offset);
+    this.#acknowledged += this.#acks.length;
     for (const produced of this.#producedAtOfFinalized)
       telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
     this.#producedAtOfFinalized = [];

@@ -114,7 +114,7 @@ export class PipelineMetrics {
     });
     this.commitStalled = new Gauge({
       name: 'bereik_commit_stalled_seconds',
-      help: 'How long messages of the partitions this processor owns have waited to be committed with no commit moving; 0 when none wait or commits move.',
+      help: 'How long messages of the partitions this processor owns have waited to be committed with no progress (no commit moved and the sinks acknowledged nothing); 0 when none wait or the pipeline moves.',
       registers,
     });
     this.lastCommit = new Gauge({

@@ -53,10 +53,12 @@ export class ConsumerLoop {
   #commitOwed = false;
   /** The offsets this consumer last committed, per partition. */
   readonly #asked = new Map<number, number>();
-  /** Since when messages have waited to be committed with no commit moving; undefined when none wait. */
+  /** Since when messages have waited to be committed with no progress (no commit moved, nothing acknowledged); undefined when none wait. */
   #stuckSince: number | undefined;
   /** The group's committed offsets at the last probe, per owned partition. */
   readonly #committed = new Map<number, number>();
+  /** The processor's acknowledged count at the last probe. */
+  #acknowledgedAtProbe = 0;
 
   constructor(options: ConsumerLoopOptions) {
     this.#options = options;
@@ -98,7 +100,7 @@ export class ConsumerLoop {
     return this.#joined && !this.#stopped;
   }
 
-  /** How long messages have waited to be committed with no commit moving (0: none wait, or commits move). */
+  /** How long messages have waited to be committed with no progress (0: none wait, or the pipeline moves). */
   stalledMs(now = Date.now()): number {
     return this.#stuckSince === undefined ? 0 : now - this.#stuckSince;
   }
@@ -205,7 +207,11 @@ export class ConsumerLoop {
       );
       const owned = new Set(processor.partitions);
       let lag = 0;
-      let progressed = false;
+      // Progress: a commit moved, or the sinks acknowledged messages (an open call may hold the
+      // commit back for up to the call timeout while everything else flows).
+      const acknowledged = processor.acknowledgedCount;
+      let progressed = acknowledged > this.#acknowledgedAtProbe;
+      this.#acknowledgedAtProbe = acknowledged;
       for (const end of ends) {
         if (!owned.has(end.partition)) continue;
         const high = Number(end.high);
@@ -221,7 +227,7 @@ export class ConsumerLoop {
         this.#committed.set(end.partition, startOffset);
         if (committedOffset < (this.#asked.get(end.partition) ?? -1)) this.#commitOwed = true;
       }
-      // A stall: messages not yet committed, and no commit moved since the clock started.
+      // A stall: messages not yet committed, and no progress since the clock started.
       if (lag === 0 || progressed) this.#stuckSince = lag === 0 ? undefined : probedAt;
       else this.#stuckSince ??= probedAt;
       telemetry.commitStalled.set(this.stalledMs() / 1000);

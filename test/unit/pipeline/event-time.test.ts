@@ -268,10 +268,14 @@ describe('a call is rebuilt, never split', () => {
     await processor.handle(late, { partition: 0, highWatermark: 10_000 });
     const load = sink.loadCallHistory.bind(sink);
     sink.loadCallHistory = () => Promise.reject(new Error('ClickHouse is down'));
+    const acknowledged = processor.acknowledgedCount;
     await expect(processor.flush()).rejects.toThrow('ClickHouse is down');
+    // No progress while the read fails: the stall clock may run.
+    expect(processor.acknowledgedCount).toBe(acknowledged);
     sink.loadCallHistory = load;
     clock.now += 1000;
     await processor.flush();
+    expect(processor.acknowledgedCount).toBe(acknowledged + late.length);
     expect(
       sink
         .liveLegs()
