@@ -233,6 +233,7 @@ export class CallTracker<Ref> {
       // rollups behind); nothing changed, so nothing is counted.
       out.restated.push(entry.emitted);
       out.done.push(...entry.state.refs.splice(0));
+      this.#finalizeAt.delete(callId);
       this.#releaseAt.set(callId, this.#finalizeDeadline(entry.state) + this.#options.correctionMs);
     }
     return applied;

@@ -332,4 +332,23 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     expect(out.finalized[0]?.call.version).toBe(7);
     expect([...out.done].sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'x1', 'x2']);
   });
+
+  it('a call open here but already stored final, with nothing new, is written again once and not finalised a second time', () => {
+    const events = readFixture('switch-example-call.jsonl').slice(0, 6).map(validate).filter(isCallEvent);
+    // Open here: all its events, before the watermark reached its end (another processor stored it).
+    const { tracker, out } = run(readFixture('switch-example-call.jsonl').slice(0, 6));
+    expect(out.finalized).toEqual([]);
+    const [first] = events;
+    if (first === undefined) throw new Error('fixture too short');
+    tracker.resolve(
+      first.callId,
+      { history: events, final: true },
+      [{ event: first, ref: first.eventId }],
+      out,
+    );
+    expect(out.restated.map((f) => f.call.version)).toEqual([6]);
+    tracker.advance(at('2026-11-23T11:08:55+01:00'), out);
+    expect(out.finalized).toEqual([]);
+    expect(tracker.openCalls).toBe(0);
+  });
 });
