@@ -518,6 +518,9 @@ export class Processor {
       const wanted = new Set(callIds);
       const pending = this.#batch.events.filter((e) => isCallStateEvent(e) && wanted.has(e.callId));
       const byCall = groupBy(uniqueEvents([...stored, ...pending]).filter(isCallStateEvent), (e) => e.callId);
+      // Facts finalised here and counted wait in the batch: final as much as stored ones, or the
+      // call would be rebuilt as new and counted twice.
+      for (const c of this.#batch.calls) if (wanted.has(c.callId)) final.add(c.callId);
       for (const [callId, ofCall] of groupBy(orphans, (o) => o.event.callId)) {
         const applied = this.#calls.resolve(
           callId,

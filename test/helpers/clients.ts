@@ -39,5 +39,6 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+  const last = lastError instanceof Error ? `; last probe: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`, { cause: lastError });
 }

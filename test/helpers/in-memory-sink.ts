@@ -1,13 +1,18 @@
 /**
  * A fact store in the test process with the semantics bereik relies on in ClickHouse: rows keyed
- * by their id, the highest version wins (ReplacingMergeTree), the ledger deduplicated by eventId.
+ * by their id, the highest version wins (ReplacingMergeTree), the ledger deduplicated by eventId,
+ * and repeat flags raised from the stored starts after each write, as the ClickHouse writer does.
  * For unit-level runs of the processor; integration tests use the real ClickHouse.
  */
 import type { CallEvent } from '../../src/events/call-event.ts';
 import type { DeadLetter, DeadLetterSink, FactSink, SinkBatch } from '../../src/pipeline/sink-batch.ts';
 import type { CallbackFact } from '../../src/transforms/track-callbacks/callback-tracker.ts';
 import type { CallFact, LegFact } from '../../src/transforms/track-calls/facts.ts';
-import type { CallStartFact } from '../../src/transforms/track-repeat-callers/repeat-tracker.ts';
+import { repeatCorrections } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
+import {
+  REPEAT_WINDOW_MS,
+  type CallStartFact,
+} from '../../src/transforms/track-repeat-callers/repeat-tracker.ts';
 import type { SurveyFact } from '../../src/transforms/track-surveys/survey-tracker.ts';
 
 function upsert<T extends { version: number }>(
@@ -41,9 +46,35 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });
     for (const c of batch.calls) upsert(this.calls, c.callId, c);
     for (const s of batch.callStarts) upsert(this.callStarts, s.callId, s);
+    this.#raiseRepeats(batch.callStarts);
     for (const s of batch.surveys) this.surveys.set(s.eventId, s);
     for (const c of batch.callbacks) upsert(this.callbacks, c.callbackId, c);
     return Promise.resolve();
+  }
+
+  /** The stored starts of the batch's callers within the repeat window around its starts, reconciled. */
+  #raiseRepeats(starts: readonly CallStartFact[]): void {
+    const keyed = starts.filter((s) => s.callerKey !== null);
+    if (keyed.length === 0) return;
+    const from = Math.min(...keyed.map((s) => s.startedAt)) - REPEAT_WINDOW_MS;
+    const to = Math.max(...keyed.map((s) => s.startedAt)) + REPEAT_WINDOW_MS;
+    const callers = new Set(keyed.map((s) => `${s.gemeente}|${s.callerKey ?? ''}`));
+    const rows = [...this.callStarts.values()]
+      .filter(
+        (s) =>
+          s.callerKey !== null &&
+          callers.has(`${s.gemeente}|${s.callerKey}`) &&
+          s.startedAt >= from &&
+          s.startedAt <= to,
+      )
+      .map((s) => ({
+        call_id: s.callId,
+        gemeente: s.gemeente,
+        caller_key: s.callerKey ?? '',
+        started_at_ms: s.startedAt,
+        is_repeat: s.repeat === null ? null : Number(s.repeat),
+      }));
+    for (const raised of repeatCorrections(rows)) upsert(this.callStarts, raised.callId, raised);
   }
 
   send(deadLetters: readonly DeadLetter[]): Promise<void> {

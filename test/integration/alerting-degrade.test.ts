@@ -116,6 +116,29 @@ async function produceBurst(names: RunNames, options: SimulatorOptionsInput): Pr
   return truth;
 }
 
+/** The processor's own net leg counts for one queue, read from its /metrics. */
+async function processorLegCounts(
+  httpPort: number,
+  gemeente: string,
+  queue: string,
+): Promise<{ answered: number; offered: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const counts = { answered: 0, offered: 0 };
+  const line = /^bereik_legs(_retracted)?_total\{([^}]*)\} (\S+)$/;
+  for (const row of text.split('\n')) {
+    const match = line.exec(row);
+    if (match === null) continue;
+    const labels = match[2] ?? '';
+    if (!labels.includes(`gemeente="${gemeente}"`) || !labels.includes(`queue="${queue}"`)) continue;
+    const result = /result="([^"]+)"/.exec(labels)?.[1] ?? '';
+    const value = Number(match[3]) * (match[1] === undefined ? 1 : -1);
+    if (['answered_within_sl', 'answered_late'].includes(result)) counts.answered += value;
+    if (['answered_within_sl', 'answered_late', 'abandoned', 'timed_out'].includes(result))
+      counts.offered += value;
+  }
+  return counts;
+}
+
 const key = (a: { labels: Record<string, string> } | { metric: Record<string, string> }) => {
   const labels = 'labels' in a ? a.labels : a.metric;
   return `${labels['gemeente'] ?? ''}|${labels['queue'] ?? ''}`;
@@ -219,14 +242,24 @@ describe.skipIf(endpoints.prometheus.external)('alerting: one degraded departmen
     const expectedRatio = (expected?.answered ?? 0) / (expected?.offered ?? 1);
     // Calls become final as event time moves through the burst, so an evaluation can see part of
     // them: wait until the firing alert's value reflects every leg (all were committed before).
+    // A probe that misses says what it saw (the alert's value, Prometheus' counts and the processor's
+    // own), so a timeout tells a count the processor got wrong from one Prometheus has not caught up on.
     const firing = await eventually(
       `${alertName} to fire for ${degraded.code} belastingen on every leg of the run`,
       async () => {
         const alerts = (await activeAlerts(prometheusUrl)).filter(inRun);
         const fired = alerts.find((a) => a.state === 'firing');
-        return fired !== undefined && Math.abs(Number(fired.value) - expectedRatio) < 1e-6
-          ? alerts
-          : undefined;
+        if (fired !== undefined && Math.abs(Number(fired.value) - expectedRatio) < 1e-6) return alerts;
+        const scope = `gemeente="${degraded.code}",queue="belastingen"`;
+        const [answered] = await promInstant(prometheusUrl, `bereik:legs_answered:increase30m{${scope}}`);
+        const [offered] = await promInstant(prometheusUrl, `bereik:legs_offered:increase30m{${scope}}`);
+        const counted = await processorLegCounts(names.httpPort, degraded.code, 'belastingen');
+        throw new Error(
+          `alert ${fired === undefined ? 'not firing' : `firing at ${fired.value}`}, expected ${expectedRatio}` +
+            ` (${expected?.answered ?? 0}/${expected?.offered ?? 0}); Prometheus` +
+            ` ${answered?.value ?? '-'}/${offered?.value ?? '-'};` +
+            ` processor ${counted.answered}/${counted.offered}`,
+        );
       },
       120_000,
     );

@@ -31,7 +31,7 @@ function harness(options: { now: number; sink?: InMemorySink }) {
     (await registry.getSingleMetric('bereik_events_total')?.get())?.values.find(
       (v) => v.labels['result'] === result,
     )?.value ?? 0;
-  return { processor, sink, clock, counted };
+  return { processor, sink, clock, counted, registry };
 }
 
 const offsets = new Map<number, number>();
@@ -285,5 +285,46 @@ describe('a call is rebuilt, never split', () => {
       ['answered', true],
       ['answered', false],
     ]);
+  });
+});
+
+describe('a call finalised here is counted once', () => {
+  it('treats a call whose facts wait in the unwritten batch as final when its late events arrive', async () => {
+    // Event time is at the wall clock (the partition was read to its end and quiet) when a past
+    // call arrives: every event is late. A tick finalises the call from its first half (its facts
+    // wait for the next write), then the second half arrives before that write.
+    const sink = new InMemorySink();
+    const { processor, clock, registry } = harness({ now: at('2026-12-01T12:00:00Z'), sink });
+    processor.assign([0]);
+    processor.observeEnd(0, { highWatermark: 0, startOffset: 0, probedAt: clock.now });
+    clock.now += 11_000;
+    processor.tick();
+    expect(processor.watermark).toBe(clock.now);
+
+    const first = await messages(0, transferredCall('once-c1', morning, 'first'));
+    await processor.handle(first, { partition: 0, highWatermark: (first.at(-1)?.offset ?? 0) + 1 });
+    await processor.flush();
+    clock.now += 1000;
+    processor.tick();
+    const rest = await messages(0, transferredCall('once-c1', morning, 'rest'));
+    await processor.handle(rest, { partition: 0, highWatermark: (rest.at(-1)?.offset ?? 0) + 1 });
+    await processor.flush();
+    clock.now += 1000;
+    processor.tick();
+    await processor.flush();
+
+    const net = async (name: string, labels: Record<string, string>) => {
+      const sum = async (metric: string) =>
+        ((await registry.getSingleMetric(metric)?.get())?.values ?? [])
+          .filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))
+          .reduce((total, v) => total + v.value, 0);
+      return (await sum(`bereik_${name}_total`)) - (await sum(`bereik_${name}_retracted_total`));
+    };
+    expect(await net('legs', { queue: 'kcc', result: 'answered_within_sl' })).toBe(1);
+    expect(await net('legs', { queue: 'belastingen', result: 'answered_within_sl' })).toBe(1);
+    expect(await net('legs', { result: 'timed_out' })).toBe(0);
+    expect(await net('calls', { result: 'last_offered_answered' })).toBe(1);
+    expect(await net('calls', {})).toBe(1);
+    expect(sink.calls.get('once-c1')).toMatchObject({ endSource: 'call_ended', version: 6 });
   });
 });
