@@ -15,6 +15,7 @@ import { Targets } from './config/targets.ts';
 import { Topology } from './config/topology.ts';
 import { startHttpServer } from './http/server.ts';
 import { Processor } from './pipeline/processor.ts';
+import { restorePartition } from './pipeline/restore-partitions.ts';
 import { retrier } from './pipeline/retry.ts';
 import { ClickHouseSink } from './sinks/clickhouse/writer.ts';
 import { BusinessMetrics } from './sinks/prometheus/business-metrics.ts';
@@ -133,6 +134,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
       maxFutureSkewMs: config.processing.maxFutureSkewSeconds * 1000,
       callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
       correctionMs: config.processing.correctionWindowSeconds * 1000,
+      openCallbackHorizonMs: config.processing.openCallbackHorizonDays * 24 * 3600 * 1000,
       batchMaxRows: config.clickhouse.batchMaxRows,
       batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
       consumerGroup: config.kafka.groupId,
@@ -153,9 +155,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     retry,
   });
   const watermarkMs = await sink.loadWatermark(config.kafka.groupId);
-  const openCallbacks = await sink.loadOpenCallbacks();
   processor.restore({
-    callbackEvents: await sink.loadCallbackHistory(openCallbacks.map((c) => c.callbackId)),
     callStarts:
       watermarkMs === undefined
         ? []
@@ -163,7 +163,6 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
   });
   log.info('restored state', {
     watermark: watermarkMs === undefined ? null : new Date(watermarkMs).toISOString(),
-    openCallbacks: openCallbacks.length,
   });
 
   const consumer = new ConsumerLoop({
@@ -174,13 +173,19 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     processor,
     telemetry,
     log,
-    // Partitions assigned here: calls finalised by their previous owner are resolved against the store.
-    onAssigned: async () => {
-      processor.noteStoredWatermarks(
-        await retry('ClickHouse', () =>
-          sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
-        ),
+    // Partitions assigned here: calls finalised by their previous owner are resolved against the
+    // store, and the partitions' open callbacks are read back (old ones as counts).
+    onAssigned: async (added) => {
+      const stored = await retry('ClickHouse', () =>
+        sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
       );
+      processor.noteStoredWatermarks(stored);
+      for (const partition of added) {
+        const restored = await retry('ClickHouse', () =>
+          restorePartition(processor, sink, partition, stored.get(partition)),
+        );
+        log.info('restored open callbacks', { ...restored });
+      }
     },
     onFatal:
       options.onFatal ??

@@ -172,6 +172,8 @@ export const configSchema = z
         maxFutureSkewSeconds: z.number().int().positive().default(600),
         /** With messages waiting to be committed and no progress (no commit moved, nothing acknowledged by the sinks) for this long, /readyz reports a stall (and bereik_commit_stalled_seconds shows it). @default 600 */
         stallSeconds: z.number().int().positive().default(600),
+        /** An open terugbelverzoek leaves memory this many days (event time) after its request; it stays counted as open and overdue, and its completion is read back from ClickHouse. At least 14, so it is always past its due moment. @default 30 */
+        openCallbackHorizonDays: z.number().int().min(14).default(30),
       })
       .prefault({}),
     clickhouse: z

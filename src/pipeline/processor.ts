@@ -17,7 +17,7 @@ import type { DecodeResult } from '../sources/kafka/decode-message.ts';
 import { validateCallEvent } from '../sources/kafka/validate-event.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
-import { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
+import { CallbackTracker, type ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
 import type { CallFacts, CallStateEvent } from '../transforms/track-calls/call-state.ts';
 import { CallTracker, type FinalizedCall } from '../transforms/track-calls/call-tracker.ts';
 import {
@@ -45,6 +45,8 @@ export interface ProcessorOptions {
   readonly callTimeoutMs: number;
   /** How long final calls stay in memory for cheap corrections. */
   readonly correctionMs: number;
+  /** How long after its request an open callback stays in memory (then it is a count). */
+  readonly openCallbackHorizonMs: number;
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
   readonly consumerGroup: string;
@@ -118,6 +120,8 @@ export class Processor {
     this.#callbacks = new CallbackTracker((g) => deps.topology.calendarOf(g), {
       allowedLatenessMs,
       correctionMs,
+      openHorizonMs: deps.options.openCallbackHorizonMs,
+      partitionOf: (message: IncomingMessage) => message.partition,
     });
     this.#surveys = new SurveyTracker(allowedLatenessMs + correctionMs);
     this.#repeats = new RepeatCallerTracker(allowedLatenessMs + correctionMs);
@@ -129,14 +133,46 @@ export class Processor {
   }
 
   /**
-   * Restores what a previous run kept in memory, from the fact store: open callbacks (for the
-   * gauges and their completions) and the recent call starts (for repeat callers). Event time is
-   * not restored: it moves only on what this processor reads.
+   * Restores what a previous run kept in memory, from the fact store: the recent call starts (for
+   * repeat callers). Event time is not restored: it moves only on what this processor reads. Open
+   * callbacks are restored per partition when it is assigned (restoreCallbacks).
    */
-  restore(state: { callbackEvents: readonly CallEvent[]; callStarts: readonly CallStartFact[] }): void {
-    for (const e of state.callbackEvents)
-      if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
+  restore(state: { callStarts: readonly CallStartFact[] }): void {
     for (const start of state.callStarts) this.#repeats.seed(start);
+  }
+
+  /**
+   * Where a partition's open callbacks split into counted and held, on its assignment: its stored
+   * watermark minus the open-callback horizon (everything is held when none is stored).
+   */
+  callbackRestoreLine(storedWatermark: number | undefined): number {
+    return storedWatermark === undefined
+      ? Number.NEGATIVE_INFINITY
+      : storedWatermark - this.#deps.options.openCallbackHorizonMs;
+  }
+
+  /**
+   * Restores an assigned partition's open callbacks (for the gauges and their completions), streamed
+   * from the store: those past the horizon as ids, then the later ones' requests, held.
+   */
+  async restoreCallbacks(
+    partition: number,
+    released: AsyncIterable<ReleasedCallback>,
+    requests: AsyncIterable<CallEvent>,
+  ): Promise<{ held: number; counted: number }> {
+    this.#callbacks.restorePartition(partition);
+    let counted = 0;
+    for await (const callback of released) {
+      this.#callbacks.addReleased(partition, callback);
+      counted++;
+    }
+    let held = 0;
+    for await (const e of requests) {
+      if (e.type !== 'CALLBACK_REQUESTED') continue;
+      this.#callbacks.seed(e, partition);
+      held++;
+    }
+    return { held, counted };
   }
 
   /**
@@ -174,6 +210,15 @@ export class Processor {
     if (lost.size > 0) {
       // Their new owner replays them from the committed offset; facts written twice are identical.
       const dropped = this.#calls.dropOpen((m) => lost.has(m.partition));
+      this.#callbacks.dropPartitions(lost);
+      // Orphans not yet settled are not acknowledged either: the new owner reads them again.
+      const kept = (orphans: { ref: IncomingMessage }[]) => {
+        const mine = orphans.filter((o) => !lost.has(o.ref.partition));
+        orphans.splice(0, orphans.length, ...mine);
+      };
+      kept(this.#callOut.orphans);
+      kept(this.#callbackOut.orphans);
+      kept(this.#surveyOut.orphans);
       this.#deps.log.info('partitions moved to another consumer', {
         partitions: [...lost],
         droppedOpenCalls: dropped,
@@ -545,8 +590,13 @@ export class Processor {
           callbackIds.has(e.callbackId),
       );
       const history = uniqueEvents([...stored, ...pending]);
-      for (const e of history)
-        if (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') this.#callbacks.seed(e);
+      // A callback's events share a partition: the orphan's.
+      const partitionOf = new Map(orphans.map((o) => [o.event.callbackId, o.ref.partition]));
+      for (const e of history) {
+        const partition = 'callbackId' in e ? partitionOf.get(e.callbackId) : undefined;
+        if ((e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') && partition !== undefined)
+          this.#callbacks.seed(e, partition);
+      }
       for (const { event, ref } of orphans) {
         if (this.#callbacks.apply(event, ref, this.#callbackOut, { resolved: true }) === 'applied')
           this.#ledger(event, ref);

@@ -6,7 +6,7 @@
  */
 import type { CallEvent } from '../events/call-event.ts';
 import type { DeadLetterReason } from '../events/dead-letter.ts';
-import type { CallbackFact } from '../transforms/track-callbacks/callback-tracker.ts';
+import type { CallbackFact, ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
 import type { CallFact, LegFact } from '../transforms/track-calls/facts.ts';
 import type { CallStartFact } from '../transforms/track-repeat-callers/repeat-tracker.ts';
 import type { SurveyFact } from '../transforms/track-surveys/survey-tracker.ts';
@@ -54,6 +54,10 @@ export interface FactSink {
   /** Which of these calls have stored facts (were finalised by some processor); the others are still live. */
   loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>>;
   loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]>;
+  /** A partition's open callbacks requested at or before `beforeMs` (past the horizon), streamed. */
+  streamOpenCallbacksBefore(partition: number, beforeMs: number): AsyncIterable<ReleasedCallback>;
+  /** The requests of a partition's open callbacks requested after `afterMs` (all when undefined), streamed. */
+  streamOpenCallbackRequests(partition: number, afterMs: number | undefined): AsyncIterable<CallEvent>;
   existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>>;
 }
 

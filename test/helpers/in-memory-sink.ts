@@ -5,8 +5,17 @@
  * For unit-level runs of the processor; integration tests use the real ClickHouse.
  */
 import type { CallEvent } from '../../src/events/call-event.ts';
-import type { DeadLetter, DeadLetterSink, FactSink, SinkBatch } from '../../src/pipeline/sink-batch.ts';
-import type { CallbackFact } from '../../src/transforms/track-callbacks/callback-tracker.ts';
+import type {
+  DeadLetter,
+  DeadLetterSink,
+  FactSink,
+  LedgerRow,
+  SinkBatch,
+} from '../../src/pipeline/sink-batch.ts';
+import type {
+  CallbackFact,
+  ReleasedCallback,
+} from '../../src/transforms/track-callbacks/callback-tracker.ts';
 import type { CallFact, LegFact } from '../../src/transforms/track-calls/facts.ts';
 import { repeatCorrections } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
 import {
@@ -25,7 +34,7 @@ function upsert<T extends { version: number }>(
 }
 
 export class InMemorySink implements FactSink, DeadLetterSink {
-  readonly ledger = new Map<string, CallEvent>();
+  readonly ledger = new Map<string, LedgerRow>();
   readonly legs = new Map<string, LegFact & { deleted?: boolean }>();
   readonly calls = new Map<string, CallFact>();
   readonly callStarts = new Map<string, CallStartFact>();
@@ -105,6 +114,32 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     return Promise.resolve(
       [...this.ledger.values()].filter((e) => 'callbackId' in e && wanted.has(e.callbackId)),
     );
+  }
+
+  /** Open callbacks (latest fact requested, not completed) whose request is in the partition's ledger. */
+  #openRequests(partition: number): (LedgerRow & { type: 'CALLBACK_REQUESTED' })[] {
+    return [...this.ledger.values()].filter(
+      (e): e is LedgerRow & { type: 'CALLBACK_REQUESTED' } =>
+        e.type === 'CALLBACK_REQUESTED' &&
+        e.kafkaPartition === partition &&
+        this.callbacks.get(e.callbackId)?.completedAt === null,
+    );
+  }
+
+  async *streamOpenCallbacksBefore(partition: number, beforeMs: number): AsyncIterable<ReleasedCallback> {
+    for (const e of this.#openRequests(partition)) {
+      if (e.occurredAt <= beforeMs)
+        yield await Promise.resolve({ callbackId: e.callbackId, gemeente: e.gemeente, queue: e.queue });
+    }
+  }
+
+  async *streamOpenCallbackRequests(
+    partition: number,
+    afterMs: number | undefined,
+  ): AsyncIterable<CallEvent> {
+    for (const e of this.#openRequests(partition)) {
+      if (afterMs === undefined || e.occurredAt > afterMs) yield await Promise.resolve(e);
+    }
   }
 
   existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>> {

@@ -44,6 +44,7 @@ export function testProcessor(o: TestProcessorOptions): { processor: Processor; 
       maxFutureSkewMs: processing.maxFutureSkewSeconds * 1000,
       callTimeoutMs: processing.callTimeoutSeconds * 1000,
       correctionMs: processing.correctionWindowSeconds * 1000,
+      openCallbackHorizonMs: processing.openCallbackHorizonDays * 24 * 3600 * 1000,
       batchMaxRows: 1000,
       batchMaxWaitMs: 1_000_000,
       consumerGroup: 'test',

@@ -810,7 +810,50 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       },
     ]);
     expect(await sink.existingSurveyIds(['s1', 's3'])).toEqual(new Set(['s1']));
-    expect(await sink.loadOpenCallbacks()).toEqual([cb2Requested]);
+    // Open callbacks per partition of their request: cb2 (Monday) and cb3 (October) in partition 2.
+    const cb2Event = {
+      eventId: 'e9',
+      type: 'CALLBACK_REQUESTED',
+      occurredAt: cb2Requested.requestedAt ?? 0,
+      gemeente: G,
+      callbackId: 'cb2',
+      queue: 'kcc',
+      callId: null,
+    } as const;
+    const cb3Event = {
+      ...cb2Event,
+      eventId: 'e10',
+      callbackId: 'cb3',
+      queue: 'belastingen',
+      occurredAt: at('2026-10-01T10:00:00+02:00'),
+    };
+    const cb3Requested: CallbackFact = {
+      ...cb2Requested,
+      callbackId: 'cb3',
+      queue: 'belastingen',
+      requestedAt: cb3Event.occurredAt,
+      dueAt: at('2026-10-03T00:00:00+02:00'),
+    };
+    await sink.write(
+      batch(group, { events: [ledger(2, 7, cb2Event), ledger(2, 8, cb3Event)], callbacks: [cb3Requested] }),
+    );
+    const streamed = async (partition: number, after: number | undefined) => {
+      const events = [];
+      for await (const e of sink.streamOpenCallbackRequests(partition, after)) events.push(e);
+      return events;
+    };
+    const before = async (partition: number, beforeMs: number) => {
+      const released = [];
+      for await (const c of sink.streamOpenCallbacksBefore(partition, beforeMs)) released.push(c);
+      return released;
+    };
+    const november = at('2026-11-01T00:00:00+01:00');
+    expect(await before(2, november)).toEqual([{ callbackId: 'cb3', gemeente: G, queue: 'belastingen' }]);
+    expect(await streamed(2, november)).toEqual([cb2Event]);
+    expect(await streamed(2, undefined)).toEqual([cb3Event, cb2Event]);
+    // cb1 (partition 1) is completed.
+    expect(await before(1, at('2027-01-01T00:00:00+01:00'))).toEqual([]);
+    expect(await streamed(1, undefined)).toEqual([]);
     expect(await sink.loadCallStartsSince(at('2026-11-23T10:00:00+01:00'))).toEqual(
       callStarts
         .filter((s) => s.startedAt >= at('2026-11-23T10:00:00+01:00'))

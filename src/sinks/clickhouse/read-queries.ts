@@ -6,13 +6,12 @@
  * retention. Pure: SQL in, typed values out; writer.ts runs them.
  */
 import type { CallEvent } from '../../events/call-event.ts';
-import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
 import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
 import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
 import type { StoredCallback } from './dirty-windows.ts';
 import type { CallEventRow } from './encode-rows.ts';
 import { tables } from './tables.ts';
-import { sqlDateTime, sqlIdentifier, sqlString, sqlStringList } from './sql-literals.ts';
+import { sqlDateTime, sqlIdentifier, sqlInteger, sqlString, sqlStringList } from './sql-literals.ts';
 
 const ledgerColumns =
   'event_id, type, occurred_at_ms, gemeente, call_id, leg_id, queue, transferred_from_leg_id, caller_key, dialled_number, agent_id, callback_id, callback_outcome, survey_score';
@@ -186,29 +185,43 @@ export function storedCallbacksSql(
   );
 }
 
-/** Callbacks requested and not completed, by their latest row. */
-export function openCallbacksSql(database: string): string {
-  return latestCallbacksSql(database, '1', 'isNotNull(requested_at_ms) AND isNull(completed_at_ms)');
+/** Callback ids requested in a partition, per the ledger (a callback's events share one). */
+function requestedInPartitionSql(db: string, partition: number): string {
+  return `SELECT callback_id FROM ${db}.call_events WHERE type = 'CALLBACK_REQUESTED' AND kafka_partition = ${sqlInteger(partition)}`;
+}
+
+/** A partition's open callbacks requested at or before `beforeMs`: their ids, gemeente and queue. */
+export function openCallbacksBeforeSql(database: string, partition: number, beforeMs: number): string {
+  const db = sqlIdentifier(database);
+  const open = latestCallbacksSql(
+    database,
+    `callback_id IN (${requestedInPartitionSql(db, partition)})`,
+    `isNotNull(requested_at_ms) AND isNull(completed_at_ms) AND requested_at_ms <= ${sqlInteger(Math.floor(beforeMs))}`,
+  );
+  return `SELECT callback_id, gemeente, assumeNotNull(queue) AS queue FROM (${open})`;
+}
+
+/** The CALLBACK_REQUESTED events of a partition's open callbacks requested after `afterMs` (all when undefined). */
+export function openCallbackRequestsSql(
+  database: string,
+  partition: number,
+  afterMs: number | undefined,
+): string {
+  const db = sqlIdentifier(database);
+  const after = afterMs === undefined ? '' : ` AND occurred_at_ms > ${sqlInteger(Math.floor(afterMs))}`;
+  const open = latestCallbacksSql(
+    database,
+    `callback_id IN (${requestedInPartitionSql(db, partition)})`,
+    'isNotNull(requested_at_ms) AND isNull(completed_at_ms)',
+  );
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events
+WHERE type = 'CALLBACK_REQUESTED' AND kafka_partition = ${sqlInteger(partition)}${after}
+  AND callback_id IN (SELECT callback_id FROM (${open}))
+ORDER BY occurred_at_ms, event_id`;
 }
 
 export function decodeStoredCallback(row: StoredCallbackRow): StoredCallback {
   return { version: row.version, dueDate: row.due_date, earlierDueDates: row.earlier_due_dates };
-}
-
-/** A stored callback row back as the fact it was written from. */
-export function decodeCallbackFact(row: StoredCallbackRow): CallbackFact {
-  return {
-    callbackId: row.callback_id,
-    gemeente: row.gemeente,
-    queue: row.queue,
-    callId: row.call_id,
-    requestedAt: row.requested_at_ms,
-    dueAt: row.due_at_ms,
-    completedAt: row.completed_at_ms,
-    outcome: row.outcome,
-    onTime: row.on_time === null ? null : row.on_time === 1,
-    version: row.version,
-  };
 }
 
 export interface CallStartRowRead {

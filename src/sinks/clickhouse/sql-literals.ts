@@ -24,6 +24,12 @@ export function sqlString(value: string): string {
   return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
+/** An integer literal; anything else (a fraction, NaN, an infinity) is a bug, refused here. */
+export function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a whole number for SQL`);
+  return String(value);
+}
+
 /** A parenthesised list of string literals for `IN (...)`; never empty (callers skip empty lists). */
 export function sqlStringList(values: Iterable<string>): string {
   const items = [...values].map(sqlString);

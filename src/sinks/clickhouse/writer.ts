@@ -13,7 +13,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TargetMetric } from '../../config/targets.ts';
 import type { FactSink, SinkBatch } from '../../pipeline/sink-batch.ts';
-import type { CallbackEvent, CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
+import type { CallEvent } from '../../events/call-event.ts';
+import type {
+  CallbackEvent,
+  CallbackFact,
+  ReleasedCallback,
+} from '../../transforms/track-callbacks/callback-tracker.ts';
 import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
 import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
@@ -30,7 +35,6 @@ import {
   callbackHistorySql,
   callHistorySql,
   callStartsSinceSql,
-  decodeCallbackFact,
   decodeCallStart,
   decodeStoredCallback,
   decodeStoredEvent,
@@ -38,7 +42,8 @@ import {
   expiredPartitionsSql,
   finalCallIdsSql,
   isCallStateEvent,
-  openCallbacksSql,
+  openCallbacksBeforeSql,
+  openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
   watermarkSql,
@@ -249,9 +254,18 @@ export class ClickHouseSink implements FactSink {
     return new Map(rows.map((r) => [r.kafka_partition, r.watermark_ms]));
   }
 
-  /** Every callback requested and not yet completed (for the open and overdue gauges after a restart). */
-  async loadOpenCallbacks(): Promise<CallbackFact[]> {
-    return (await this.#select<StoredCallbackRow>(openCallbacksSql(this.#db))).map(decodeCallbackFact);
+  async *streamOpenCallbacksBefore(partition: number, beforeMs: number): AsyncIterable<ReleasedCallback> {
+    const query = openCallbacksBeforeSql(this.#db, partition, beforeMs);
+    for await (const row of this.#stream<{ callback_id: string; gemeente: string; queue: string }>(query))
+      yield { callbackId: row.callback_id, gemeente: row.gemeente, queue: row.queue };
+  }
+
+  async *streamOpenCallbackRequests(
+    partition: number,
+    afterMs: number | undefined,
+  ): AsyncIterable<CallEvent> {
+    const query = openCallbackRequestsSql(this.#db, partition, afterMs);
+    for await (const row of this.#stream<StoredEventRow>(query)) yield decodeStoredEvent(row);
   }
 
   /** Call starts from `sinceMs` on (to rebuild the repeat-caller window after a restart), oldest first. */
@@ -347,6 +361,16 @@ export class ClickHouseSink implements FactSink {
       });
     } catch (error) {
       throw toSinkError(error, `INSERT INTO ${this.#db}.${table} FORMAT JSONEachRow (${values.length} rows)`);
+    }
+  }
+
+  /** Rows one by one as ClickHouse sends them, never the whole result in memory. */
+  async *#stream<T>(query: string): AsyncIterable<T> {
+    try {
+      const result = await this.#client.query({ query, format: 'JSONEachRow' });
+      for await (const rows of result.stream<T>()) for (const row of rows) yield row.json();
+    } catch (error) {
+      throw toSinkError(error, query);
     }
   }
 

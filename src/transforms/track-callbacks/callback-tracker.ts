@@ -3,6 +3,12 @@
  * apart or twice. Emits the callback's fact on every change (with the fact it replaces), keeps
  * open callbacks for the open/overdue gauges, and releases completed ones after the correction
  * window. Pure: the due rule comes from the domain, time is passed in.
+ *
+ * Memory is bounded: an open callback leaves memory `openHorizonMs` (event time) after its
+ * request, long past its due moment; only its id, gemeente and queue stay, counted open and
+ * overdue. Its completion is then an orphan, settled against the stored history, and takes it
+ * off. State is per Kafka partition (a callback's events share one), so a processor counts only
+ * the callbacks of the partitions it owns and drops them with the partition.
  */
 import { callbackDueAt, isCallbackOverdue, isCompletedOnTime } from '../../domain/callback-due.ts';
 import type { WorkCalendar } from '../../domain/werkdag.ts';
@@ -43,6 +49,8 @@ export interface CallbackOutput<Ref> {
 }
 
 interface CallbackState {
+  /** The Kafka partition of the callback's events. */
+  readonly partition: number;
   requested?: CallbackRequested;
   completed?: CallbackCompleted;
   fact?: CallbackFact;
@@ -50,9 +58,20 @@ interface CallbackState {
   restored?: boolean;
 }
 
-export interface CallbackTrackerOptions {
+export interface CallbackTrackerOptions<Ref> {
   readonly allowedLatenessMs: number;
   readonly correctionMs: number;
+  /** Event time after its request that an open callback stays in memory. */
+  readonly openHorizonMs: number;
+  /** The Kafka partition a message came from. */
+  readonly partitionOf: (ref: Ref) => number;
+}
+
+/** An open callback past the horizon: counted, not held. */
+export interface ReleasedCallback {
+  readonly callbackId: string;
+  readonly gemeente: string;
+  readonly queue: string;
 }
 
 export class CallbackTracker<Ref> {
@@ -60,9 +79,13 @@ export class CallbackTracker<Ref> {
   readonly #releaseAt = new DeadlineQueue();
   #watermark = Number.NEGATIVE_INFINITY;
   readonly #calendarOf: (gemeente: string) => WorkCalendar;
-  readonly #options: CallbackTrackerOptions;
+  readonly #options: CallbackTrackerOptions<Ref>;
+  /** Per partition, the open callbacks past the horizon (released here, or restored so): id -> `gemeente|queue`. */
+  readonly #released = new Map<number, Map<string, string>>();
+  /** `gemeente|queue` -> how many of #released. */
+  readonly #releasedCounts = new Map<string, number>();
 
-  constructor(calendarOf: (gemeente: string) => WorkCalendar, options: CallbackTrackerOptions) {
+  constructor(calendarOf: (gemeente: string) => WorkCalendar, options: CallbackTrackerOptions<Ref>) {
     this.#calendarOf = calendarOf;
     this.#options = options;
   }
@@ -89,13 +112,23 @@ export class CallbackTracker<Ref> {
   ): 'applied' | 'duplicate' | 'rejected' | 'orphan' {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
+      const partition = this.#options.partitionOf(ref);
+      if (
+        event.type === 'CALLBACK_REQUESTED' &&
+        this.#released.get(partition)?.has(event.callbackId) === true
+      ) {
+        // Requested again (a replay) while open past the horizon: known.
+        out.done.push(ref);
+        out.duplicates++;
+        return 'duplicate';
+      }
       const old =
         event.occurredAt <= this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs;
       if (options.resolved !== true && (old || event.type === 'CALLBACK_COMPLETED')) {
         out.orphans.push({ event, ref });
         return 'orphan';
       }
-      state = {};
+      state = { partition };
       this.#callbacks.set(event.callbackId, state);
     }
     out.done.push(ref);
@@ -116,6 +149,8 @@ export class CallbackTracker<Ref> {
       return 'rejected';
     }
     this.#record(state, event);
+    // Completed after it left memory: off the released ones.
+    if (state.completed !== undefined) this.#unrelease(state.partition, event.callbackId);
     const fact = this.#factOf(event.callbackId, state);
     out.facts.push({ fact, previous: state.fact });
     state.fact = fact;
@@ -127,24 +162,69 @@ export class CallbackTracker<Ref> {
    * Puts a stored event back in memory without emitting anything: the history of an orphan's
    * callback before the orphan is applied, or open callbacks after a restart.
    */
-  seed(event: CallbackEvent): void {
+  seed(event: CallbackEvent, partition: number): void {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
-      state = {};
+      state = { partition };
       this.#callbacks.set(event.callbackId, state);
     }
     if (event.type === 'CALLBACK_REQUESTED' ? state.requested !== undefined : state.completed !== undefined)
       return;
     if (this.#conflict(state, event) !== undefined) return;
     this.#record(state, event);
+    // Completed in the store: not open, whatever was counted of it.
+    if (state.completed !== undefined) this.#unrelease(state.partition, event.callbackId);
     state.fact = this.#factOf(event.callbackId, state);
     state.restored = true;
+  }
+
+  /**
+   * A partition assigned here, restored from the store: forgets what was held of it, then takes its
+   * open callbacks past the horizon (streamed, one by one); seed() puts back the later ones.
+   */
+  restorePartition(partition: number): void {
+    this.dropPartitions(new Set([partition]));
+  }
+
+  /** An open callback of the partition past the horizon, counted, not held. */
+  addReleased(partition: number, callback: ReleasedCallback): void {
+    if (this.#callbacks.has(callback.callbackId)) return;
+    let ids = this.#released.get(partition);
+    if (ids === undefined) {
+      ids = new Map();
+      this.#released.set(partition, ids);
+    }
+    if (ids.has(callback.callbackId)) return;
+    const key = `${callback.gemeente}|${callback.queue}`;
+    ids.set(callback.callbackId, key);
+    this.#releasedCounts.set(key, (this.#releasedCounts.get(key) ?? 0) + 1);
+  }
+
+  /** Forgets the callbacks of partitions no longer owned (their new owner restores them). */
+  dropPartitions(lost: ReadonlySet<number>): void {
+    for (const [id, state] of this.#callbacks) {
+      if (!lost.has(state.partition)) continue;
+      this.#callbacks.delete(id);
+      this.#releaseAt.delete(id);
+    }
+    for (const p of lost) for (const id of [...(this.#released.get(p)?.keys() ?? [])]) this.#unrelease(p, id);
+  }
+
+  #unrelease(partition: number, callbackId: string): void {
+    const ids = this.#released.get(partition);
+    const key = ids?.get(callbackId);
+    if (ids === undefined || key === undefined) return;
+    ids.delete(callbackId);
+    if (ids.size === 0) this.#released.delete(partition);
+    const left = (this.#releasedCounts.get(key) ?? 0) - 1;
+    if (left > 0) this.#releasedCounts.set(key, left);
+    else this.#releasedCounts.delete(key);
   }
 
   #record(state: CallbackState, event: CallbackEvent): void {
     if (event.type === 'CALLBACK_REQUESTED') state.requested = event;
     else state.completed = event;
-    // Open callbacks stay until completed; the rest only for late corrections.
+    // Open callbacks stay until the horizon; the rest only for late corrections.
     if (state.requested === undefined || state.completed !== undefined) {
       const last = Math.max(state.requested?.occurredAt ?? 0, state.completed?.occurredAt ?? 0);
       this.#releaseAt.set(
@@ -152,20 +232,30 @@ export class CallbackTracker<Ref> {
         last + this.#options.allowedLatenessMs + this.#options.correctionMs,
       );
     } else {
-      this.#releaseAt.delete(event.callbackId);
+      this.#releaseAt.set(event.callbackId, state.requested.occurredAt + this.#options.openHorizonMs);
     }
   }
 
   advance(watermark: number): void {
     if (watermark > this.#watermark) this.#watermark = watermark;
-    for (const id of this.#releaseAt.popDue(this.#watermark)) this.#callbacks.delete(id);
+    for (const id of this.#releaseAt.popDue(this.#watermark)) {
+      const state = this.#callbacks.get(id);
+      this.#callbacks.delete(id);
+      if (state?.requested === undefined || state.completed !== undefined) continue;
+      const { gemeente, queue } = state.requested;
+      this.addReleased(state.partition, { callbackId: id, gemeente, queue });
+    }
   }
 
   /** Open (requested, not completed) and overdue callbacks per `gemeente|queue`, at a wall-clock instant. */
   openAndOverdue(nowMs: number): Map<string, { open: number; overdue: number }> {
     const result = new Map<string, { open: number; overdue: number }>();
-    for (const { requested, completed, fact } of this.#callbacks.values()) {
+    // Released ones are past the horizon, so long past their due moment.
+    for (const [key, n] of this.#releasedCounts) result.set(key, { open: n, overdue: n });
+    for (const [id, { requested, completed, fact, partition }] of this.#callbacks) {
       if (requested === undefined || completed !== undefined || fact?.dueAt == null) continue;
+      // Read back for its completion, and among the released ones already.
+      if (this.#released.get(partition)?.has(id) === true) continue;
       const key = `${requested.gemeente}|${requested.queue}`;
       const counts = result.get(key) ?? { open: 0, overdue: 0 };
       counts.open++;

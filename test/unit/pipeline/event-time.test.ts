@@ -209,7 +209,7 @@ describe('a call is rebuilt, never split', () => {
 
     // Life 2: restores the stored watermark, replays from the committed offset, then reads the rest of the call.
     const second = harness({ now: at('2026-12-01T12:05:00Z'), sink });
-    second.processor.restore({ callbackEvents: [], callStarts: [] });
+    second.processor.restore({ callStarts: [] });
     second.processor.assign([0, 1]);
     second.processor.noteStoredWatermarks(sink.partitionWatermarks);
     expect(sink.partitionWatermarks).toEqual(new Map([[0, first.processor.watermark]]));

@@ -38,6 +38,7 @@ describe('Schema Registry outage', () => {
         idleAdvanceMs: 10_000,
         maxFutureSkewMs: 600_000,
         callTimeoutMs: 60_000,
+        openCallbackHorizonMs: 30 * 24 * 3600 * 1000,
         correctionMs: 0,
         batchMaxRows: 10,
         batchMaxWaitMs: 10,

@@ -7,8 +7,15 @@ import { CallbackTracker } from '../../../src/transforms/track-callbacks/callbac
 const plainCalendar = new WorkCalendar();
 /** A gemeente that closes the Friday after Hemelvaart 2026. */
 const bridgeDayCalendar = new WorkCalendar(['2026-05-15']);
+const day = 24 * 3600 * 1000;
+/** Refs are `partition:offset`. */
 const tracker = (calendar = plainCalendar) =>
-  new CallbackTracker<string>(() => calendar, { allowedLatenessMs: 300_000, correctionMs: 3_600_000 });
+  new CallbackTracker<string>(() => calendar, {
+    allowedLatenessMs: 300_000,
+    correctionMs: 3_600_000,
+    openHorizonMs: 30 * day,
+    partitionOf: (ref) => (ref.includes(':') ? Number(ref.split(':')[0]) : 0),
+  });
 const requested = (eventId: string, callbackId: string, iso: string): CallbackRequested => ({
   type: 'CALLBACK_REQUESTED',
   eventId,
@@ -116,5 +123,106 @@ describe('track-callbacks', () => {
       ['c2', 'contradicts-call-state'],
     ]);
     expect(out.facts.at(-1)?.fact.completedAt).toBe(Date.parse('2026-11-23T10:00:00Z'));
+  });
+
+  describe('bounded memory', () => {
+    const requestedAt = '2026-11-02T10:00:00+01:00';
+    const T = Date.parse(requestedAt);
+    const now = T + 40 * day;
+    const gauge = (t: CallbackTracker<string>) => t.openAndOverdue(now).get('GM0307|belastingen');
+
+    it('lets an open callback leave memory at the horizon, still counted open and overdue; its completion, read back, takes it off', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const request = requested('r', 'cb1', requestedAt);
+      t.apply(request, '0:1', out);
+      t.advance(T + 30 * day - 1);
+      expect(t.callbacksInMemory).toBe(1);
+      t.advance(T + 30 * day);
+      expect(t.callbacksInMemory).toBe(0);
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+
+      const completion = completed('c', 'cb1', '2026-12-03T09:00:00+01:00');
+      expect(t.apply(completion, '0:2', out)).toBe('orphan');
+      // The processor reads the callback's history from the store and applies the completion to it.
+      t.seed(request, 0);
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+      expect(t.apply(completion, '0:2', out, { resolved: true })).toBe('applied');
+      expect(out.facts.at(-1)).toMatchObject({
+        fact: { callbackId: 'cb1', version: 3, onTime: false },
+        previous: { callbackId: 'cb1', version: 1 },
+      });
+      expect(gauge(t)).toBeUndefined();
+      t.advance(T + 60 * day);
+      expect(gauge(t)).toBeUndefined();
+    });
+
+    it('does not count a released callback twice when its request is replayed', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const request = requested('r', 'cb1', requestedAt);
+      t.apply(request, '0:1', out);
+      t.advance(T + 31 * day);
+      expect(t.apply(request, '0:1', out)).toBe('duplicate');
+      t.advance(T + 62 * day);
+      expect(t.callbacksInMemory).toBe(0);
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+    });
+
+    it('takes a released callback off when the store already holds its completion (a replay after a move)', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const request = requested('r', 'cb1', requestedAt);
+      const completion = completed('c', 'cb1', '2026-12-03T09:00:00+01:00');
+      t.restorePartition(0);
+      t.addReleased(0, { callbackId: 'cb1', gemeente: 'GM0307', queue: 'belastingen' });
+      // The previous owner completed it after this one restored the partition; the completion is replayed.
+      expect(t.apply(completion, '0:7', out)).toBe('orphan');
+      t.seed(request, 0);
+      t.seed(completion, 0);
+      expect(t.apply(completion, '0:7', out, { resolved: true })).toBe('duplicate');
+      expect(gauge(t)).toBeUndefined();
+    });
+
+    it('counts a request that arrives after the horizon passed it, once it is settled', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      t.advance(T + 31 * day);
+      const request = requested('r', 'cb1', requestedAt);
+      expect(t.apply(request, '2:9', out)).toBe('orphan');
+      // Nothing stored: applied as new, then past the horizon at the next step.
+      expect(t.apply(request, '2:9', out, { resolved: true })).toBe('applied');
+      t.advance(T + 31 * day + 1);
+      expect(t.callbacksInMemory).toBe(0);
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+    });
+
+    it('counts the open callbacks of a restored partition once and forgets them with the partition', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const old = (callbackId: string) => ({ callbackId, gemeente: 'GM0307', queue: 'belastingen' });
+      t.restorePartition(1);
+      for (const id of ['cb1', 'cb3', 'cb4']) t.addReleased(1, old(id));
+      t.apply(requested('r2', 'cb2', '2026-11-20T10:00:00+01:00'), '2:1', out);
+      expect(gauge(t)).toEqual({ open: 4, overdue: 4 });
+      // A replayed request of one of the three is known, not added.
+      expect(t.apply(requested('r', 'cb1', requestedAt), '1:4', out)).toBe('duplicate');
+      expect(gauge(t)).toEqual({ open: 4, overdue: 4 });
+      // A completion of one: read back from the store, then it is off.
+      const completion = completed('c', 'cb3', '2026-12-03T09:00:00+01:00');
+      expect(t.apply(completion, '1:5', out)).toBe('orphan');
+      t.seed(requested('r3', 'cb3', requestedAt), 1);
+      expect(t.apply(completion, '1:5', out, { resolved: true })).toBe('applied');
+      expect(gauge(t)).toEqual({ open: 3, overdue: 3 });
+      t.dropPartitions(new Set([1]));
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+      // A retried restore adds nothing twice.
+      t.restorePartition(2);
+      t.addReleased(2, old('cb5'));
+      t.restorePartition(2);
+      t.addReleased(2, old('cb5'));
+      t.addReleased(2, old('cb5'));
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+    });
   });
 });

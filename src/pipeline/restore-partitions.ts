@@ -1,0 +1,35 @@
+/**
+ * What a processor reads from the store when partitions are assigned to it (at start and after a
+ * rebalance): the watermarks the group stored per partition, so calls their previous owner
+ * finalised are settled against the store, and each new partition's open callbacks, the old ones
+ * as counts and the rest held in memory (streamed, never one buffered read).
+ */
+import type { Processor } from './processor.ts';
+import type { ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
+import type { FactSink } from './sink-batch.ts';
+
+export interface RestoredPartition {
+  readonly partition: number;
+  /** Open callbacks held in memory. */
+  readonly held: number;
+  /** Open callbacks past the horizon, counted only. */
+  readonly counted: number;
+}
+
+/** Restores one assigned partition's open callbacks; safe to run again after a failure. */
+export async function restorePartition(
+  processor: Processor,
+  sink: FactSink,
+  partition: number,
+  storedWatermark: number | undefined,
+): Promise<RestoredPartition> {
+  const before = processor.callbackRestoreLine(storedWatermark);
+  const finite = Number.isFinite(before);
+  const released = finite ? sink.streamOpenCallbacksBefore(partition, before) : none<ReleasedCallback>();
+  const requests = sink.streamOpenCallbackRequests(partition, finite ? before : undefined);
+  return { partition, ...(await processor.restoreCallbacks(partition, released, requests)) };
+}
+
+async function* none<T>(): AsyncIterable<T> {
+  // Nothing stored before an unknown line.
+}
