@@ -2,7 +2,10 @@
  * The `bereik` command line. Each subcommand is a thin wrapper: it parses its options and calls
  * into the module that does the work, and turns known errors into a clear message and exit code.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { repoRoot } from '../stack/paths.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
@@ -14,11 +17,19 @@ program
   .description(
     'Bereikbaarheid van gemeenten: switch events from Kafka to exact KPIs in ClickHouse and Prometheus.',
   )
+  .version(packageVersion(), '-V, --version', 'print the version of bereik')
   .showHelpAfterError();
 
 registerRunCommand(program);
 registerStackCommands(program);
 registerSimulateCommand(program);
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 try {
   await program.parseAsync(process.argv);

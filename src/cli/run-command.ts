@@ -1,16 +1,22 @@
 /** `bereik run`: the processor, until SIGTERM or SIGINT, then a clean drain. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { runProcessor } from '../main.ts';
 import { reportAndExit } from './report-error.ts';
+
+/** A TCP port from the command line: a whole number from 1 to 65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InvalidArgumentError(`"${value}" is not a port: give a whole number from 1 to 65535.`);
+  return port;
+}
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('consume switch events from Kafka and keep ClickHouse and Prometheus exact (the processor)')
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
-    .option('--http-port <port>', 'port for /metrics, /healthz and /readyz (overrides http.port)', (v) =>
-      Number(v),
-    )
+    .option('--http-port <port>', 'port for /metrics, /healthz and /readyz (overrides http.port)', parsePort)
     .action(async (options: { config?: string; httpPort?: number }) => {
       const running = await runProcessor({ configPath: options.config, httpPort: options.httpPort });
       const stop = (signal: string) => {

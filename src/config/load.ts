@@ -55,7 +55,8 @@ export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaul
 
 /** Validates an already parsed configuration object; `source` names it in error messages. */
 export function parseConfig(raw: unknown, source = 'configuration'): ConfigFile {
-  const result = configSchema.safeParse(raw);
+  // reportInput: the issues carry the offending value, so a wrong type is told from a missing field.
+  const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(describeIssues(source, result.error));
   return result.data;
 }
@@ -88,9 +89,42 @@ function describeIssues(source: string, error: z.ZodError): string {
 function fixFor(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown key(s) ${issue.keys.join(', ')}: remove them or fix the spelling`;
-  if (issue.code === 'invalid_type' && issue.input === undefined)
-    return `is missing: add it (${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `is missing: add it (${issue.expected})`;
+    return `expected ${withArticle(issue.expected)}, got ${describeValue(issue.input)}${typeHint(issue.expected, issue.input)}`;
+  }
   return issue.message;
+}
+
+function withArticle(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object') return 'a mapping (key: value lines)';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describeValue(input: unknown): string {
+  if (input === null) return 'nothing (null)';
+  if (typeof input === 'string') return `the string ${JSON.stringify(input)}`;
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint')
+    return `the ${typeof input} ${String(input)}`;
+  return typeof input === 'object' ? 'a mapping' : `a ${typeof input}`;
+}
+
+/** The usual YAML slips behind a wrong type: quotes around a number, none around a code, one value for a list. */
+function typeHint(expected: string, input: unknown): string {
+  if (
+    expected === 'number' &&
+    typeof input === 'string' &&
+    input.trim() !== '' &&
+    !Number.isNaN(Number(input))
+  )
+    return ': write it without quotes';
+  if (expected === 'string' && (typeof input === 'number' || typeof input === 'boolean'))
+    return `: quote it ('${String(input)}')`;
+  if (expected === 'array' && (typeof input === 'string' || typeof input === 'number'))
+    return `: write it as a list, e.g. ['${String(input)}']`;
+  return '';
 }
 
 /** The HMAC key, required by commands that read caller numbers. */

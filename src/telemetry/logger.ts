@@ -5,6 +5,16 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** BEREIK_LOG_LEVEL (default info); anything else stops the start rather than logging at a surprise level. */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const value = env['BEREIK_LOG_LEVEL'];
+  if (value === undefined || value === '') return 'info';
+  if (Object.hasOwn(order, value)) return value as LogLevel;
+  throw new RangeError(
+    `BEREIK_LOG_LEVEL is ${JSON.stringify(value)}: set it to one of ${Object.keys(order).join(', ')} (or leave it unset for info)`,
+  );
+}
+
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -12,10 +22,7 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(
-  component: string,
-  level: LogLevel = (process.env['BEREIK_LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
-): Logger {
+export function createLogger(component: string, level: LogLevel = logLevelFromEnv()): Logger {
   const min = order[level];
   const write = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < min) return;

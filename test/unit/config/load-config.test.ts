@@ -55,6 +55,40 @@ describe('configuration', () => {
     expect(errorOf(raw)).toMatch(/gemeenten\[0\]\.queues\[0\]\.hours\.mon\[0\]: .*8:30-17/);
   });
 
+  it('says what it expected and what it got for a value of the wrong type, and how to fix it', () => {
+    const wrong = (change: (raw: ReturnType<typeof minimal> & Record<string, unknown>) => void) => {
+      const raw: ReturnType<typeof minimal> & Record<string, unknown> = minimal();
+      change(raw);
+      return errorOf(raw);
+    };
+    const unquoted = wrong((raw) => {
+      (raw.gemeenten[0] as Record<string, unknown>)['dialledNumber'] = 14033;
+    });
+    expect(unquoted).toContain(
+      "gemeenten[0].dialledNumber: expected a string, got the number 14033: quote it ('14033')",
+    );
+    expect(unquoted).not.toContain('missing');
+    const quotedPort = wrong((raw) => {
+      raw['http'] = { port: '9464' };
+    });
+    expect(quotedPort).toContain(
+      'http.port: expected a number, got the string "9464": write it without quotes',
+    );
+    const notAList = wrong((raw) => {
+      const queue = raw.gemeenten[0]?.queues[0] as Record<string, unknown> | undefined;
+      if (queue !== undefined) queue['hours'] = { mon: '08:30-17:00' };
+    });
+    expect(notAList).toContain(
+      'gemeenten[0].queues[0].hours.mon: expected a list, got the string "08:30-17:00": write it as a list, e.g. [\'08:30-17:00\']',
+    );
+    // A field that is really absent still says so.
+    expect(
+      wrong((raw) => {
+        delete (raw.gemeenten[0] as Record<string, unknown>)['name'];
+      }),
+    ).toContain('gemeenten[0].name: is missing: add it (string)');
+  });
+
   it('requires exactly one KCC per gemeente and unique queue ids', () => {
     const raw = minimal();
     raw.gemeenten[0]?.queues.push({ id: 'kcc', kind: 'vakafdeling', name: 'x', hours: { mon: [] } });
