@@ -1,6 +1,6 @@
 /**
- * Node 24 (the current LTS) for checking that bereik runs on it too: the `node@24` package from
- * the npm registry, installed once into the stack folder and reused.
+ * Node 24 (the current LTS), which bereik's tests, bench and `npm start` run on: the `node@24`
+ * package from the npm registry, installed once into the stack folder and reused.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * `npm test`: everything a change must pass, in one command that also installs what it needs.
- * Steps: typecheck, lint, unit tests (Node 20 and Node 24), then the integration tests against the
- * real local stack (installed and started by their global setup when it does not run yet).
+ * Steps: typecheck, lint, format, then on Node 24 (installed from the npm registry when the machine
+ * has an older Node): the unit tests, `bereik --help`, and the integration tests against the real
+ * local stack (installed and started by their global setup when it does not run yet).
  * Every step runs even when an earlier one failed, so one run shows every problem; the last line
  * is the total of passed and failed tests.
  */
@@ -50,9 +51,6 @@ step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 step('format', bin('prettier'), ['--check', '.']);
 
-const [node20, unitArgs] = vitest('unit', 'unit-node20.json');
-step(`unit tests (Node ${process.versions.node})`, node20, [...unitArgs]);
-
 let node24: string | undefined;
 try {
   node24 = ensureNode24();
@@ -61,17 +59,17 @@ try {
   results.push({ name: 'install Node 24', ok: false, seconds: 0 });
 }
 if (node24 !== undefined) {
-  const [n24, unit24Args] = vitest('unit', 'unit-node24.json', node24);
-  step('unit tests (Node 24)', n24, [...unit24Args]);
+  // Processes the tests start (processors, the simulator) run on the same Node.
+  const [unitNode, unitArgs] = vitest('unit', 'unit.json', node24);
+  step('unit tests (Node 24)', unitNode, [...unitArgs]);
   step('bereik --help (Node 24)', node24, [path.join(root, 'bin', 'bereik.js'), '--help']);
+  const [integrationNode, integrationArgs] = vitest('integration', 'integration.json', node24);
+  step('integration tests (real stack, Node 24)', integrationNode, [...integrationArgs]);
 }
-
-const [n20, integrationArgs] = vitest('integration', 'integration.json');
-step('integration tests (real stack)', n20, [...integrationArgs]);
 
 let passed = 0;
 let failed = 0;
-for (const report of ['unit-node20.json', 'unit-node24.json', 'integration.json']) {
+for (const report of ['unit.json', 'integration.json']) {
   const file = path.join(reports, report);
   if (!existsSync(file)) continue;
   const json = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
