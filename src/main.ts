@@ -1,8 +1,9 @@
 /**
- * bereik's main job: load and validate the configuration, build the pipeline (Kafka source ->
- * transforms -> ClickHouse, Prometheus and dead-letter sinks), restore what a previous run kept
- * in memory, start consuming and serving /metrics, and on SIGTERM drain: stop consuming, write
- * what is buffered, commit, close.
+ * bereik's main job: load and validate the configuration, serve /metrics, /healthz and /readyz
+ * from the first second, build the pipeline (Kafka source -> transforms -> ClickHouse, Prometheus
+ * and dead-letter sinks), restore what a previous run kept in memory and start consuming; a
+ * dependency that is down at start is waited for with backoff (/readyz names it). On SIGTERM
+ * drain: stop consuming, write what is buffered, commit, close.
  */
 import type { Server } from 'node:http';
 import { createClient } from '@clickhouse/client';
@@ -92,123 +93,30 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     },
   });
 
-  await retry('ClickHouse schema', () => sink.ensureSchema());
-  await sink.writeTargets(targetRows(config, topology, targets));
-  await sink.writeQueues(
-    [...topology.gemeenten.values()].flatMap((g) =>
-      [...g.queues.values()].map((q) => ({
-        gemeente: g.code,
-        gemeenteName: g.name,
-        queue: q.id,
-        queueName: q.name,
-        kind: q.kind,
-      })),
-    ),
-  );
-  const dropped = await sink.dropExpiredPartitions(config.clickhouse.retentionMonths, Date.now());
-  if (dropped.length > 0) log.info('retention: dropped expired partitions', { dropped });
-
-  const admin = kafka.admin();
-  await retry('Kafka', () => admin.connect());
-  await ensureTopics(admin, [config.kafka.topic, config.kafka.deadLetterTopic], log);
-  await admin.disconnect();
-  const producer: Producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: true,
-  });
-  await retry('Kafka', () => producer.connect());
-
-  const schemaRegistry = new SchemaRegistry({ host: endpoints.schemaRegistryUrl });
-  const { id: deadLetterSchemaId } = await retry('Schema Registry', () =>
-    schemaRegistry.register(
-      { type: SchemaType.AVRO, schema: deadLetterSchemaText },
-      { subject: deadLetterSubject },
-    ),
-  );
-  const processor = new Processor({
-    topology,
-    targets,
-    options: {
-      allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
-      idleAdvanceMs: config.processing.idleAdvanceSeconds * 1000,
-      maxFutureSkewMs: config.processing.maxFutureSkewSeconds * 1000,
-      callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
-      correctionMs: config.processing.correctionWindowSeconds * 1000,
-      openCallbackHorizonMs: config.processing.openCallbackHorizonDays * 24 * 3600 * 1000,
-      batchMaxRows: config.clickhouse.batchMaxRows,
-      batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
-      consumerGroup: config.kafka.groupId,
-    },
-    decoder: new MessageDecoder(schemaRegistry),
-    pseudonymise: pseudonymiser(secrets.hmacKey),
-    sink,
-    deadLetters: new DeadLetterProducer(
-      producer,
-      config.kafka.deadLetterTopic,
-      (record) => schemaRegistry.encode(deadLetterSchemaId, record),
-      config.kafka.clientId,
-    ),
-    business,
-    telemetry,
-    log,
-    now: Date.now,
-    retry,
-  });
-  const watermarkMs = await sink.loadWatermark(config.kafka.groupId);
-  processor.restore({
-    callStarts:
-      watermarkMs === undefined
-        ? []
-        : await sink.loadCallStartsSince(watermarkMs - processor.callStartHorizonMs),
-  });
-  log.info('restored state', {
-    watermark: watermarkMs === undefined ? null : new Date(watermarkMs).toISOString(),
-  });
-
-  const consumer = new ConsumerLoop({
-    kafka,
-    topic: config.kafka.topic,
-    groupId: config.kafka.groupId,
-    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-    processor,
-    telemetry,
-    log,
-    // Partitions assigned here: calls finalised by their previous owner are resolved against the
-    // store, and the partitions' open callbacks are read back (old ones as counts).
-    onAssigned: async (added) => {
-      const stored = await retry('ClickHouse', () =>
-        sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
-      );
-      processor.noteStoredWatermarks(stored);
-      for (const partition of added) {
-        const restored = await retry('ClickHouse', () =>
-          restorePartition(processor, sink, partition, stored.get(partition)),
-        );
-        log.info('restored open callbacks', { ...restored });
-      }
-    },
-    onFatal:
-      options.onFatal ??
-      (() => {
-        process.exitCode = 1;
-        setImmediate(() => process.exit(1));
-      }),
-  });
-  loopRef.current = consumer;
+  // Alive before ready: the server answers while the dependencies are still being waited for.
+  let starting: string | undefined = 'connecting to ClickHouse';
   const server = await startHttpServer({
     registry,
     host: config.http.host,
     port: options.httpPort ?? config.http.port,
     readiness: [
       {
-        name: 'kafka',
-        check: () => (consumer.ready ? undefined : 'not (yet) a member of the consumer group'),
+        name: 'startup',
+        check: () =>
+          starting === undefined
+            ? undefined
+            : `starting: ${starting}${sinkTrouble === undefined ? '' : `, waiting for ${sinkTrouble}`}`,
       },
-      { name: 'sinks', check: () => sinkTrouble },
+      {
+        name: 'kafka',
+        check: () =>
+          loopRef.current?.ready === true ? undefined : 'not (yet) a member of the consumer group',
+      },
+      { name: 'sinks', check: () => (starting === undefined ? sinkTrouble : undefined) },
       {
         name: 'progress',
         check: () => {
-          const stalledMs = consumer.stalledMs();
+          const stalledMs = loopRef.current?.stalledMs() ?? 0;
           return stalledMs >= config.processing.stallSeconds * 1000
             ? `messages have waited ${Math.round(stalledMs / 1000)} s with no progress (processing.stallSeconds ${config.processing.stallSeconds}): see the log for the failing step`
             : undefined;
@@ -216,33 +124,161 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
       },
     ],
   });
-  await consumer.start();
-  log.info('bereik is running', {
-    topic: config.kafka.topic,
-    groupId: config.kafka.groupId,
-    metrics: `http://${config.http.host}:${options.httpPort ?? config.http.port}/metrics`,
-  });
+  try {
+    return await startPipeline();
+  } catch (error) {
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+    await clickhouse.close();
+    throw error;
+  }
 
-  let stopping: Promise<void> | undefined;
-  return {
-    config,
-    server,
-    registry,
-    stop: () =>
-      (stopping ??= (async () => {
-        log.info('draining: stop consuming, write what is buffered, commit');
-        await consumer.stop();
-        shutdown.abort();
-        await producer.disconnect();
-        await clickhouse.close();
-        await new Promise<void>((resolve) =>
-          server.close(() => {
-            resolve();
-          }),
+  async function startPipeline(): Promise<RunningProcessor> {
+    await retry('ClickHouse', () => sink.ensureSchema());
+    await retry('ClickHouse', () => sink.writeTargets(targetRows(config, topology, targets)));
+    await retry('ClickHouse', () =>
+      sink.writeQueues(
+        [...topology.gemeenten.values()].flatMap((g) =>
+          [...g.queues.values()].map((q) => ({
+            gemeente: g.code,
+            gemeenteName: g.name,
+            queue: q.id,
+            queueName: q.name,
+            kind: q.kind,
+          })),
+        ),
+      ),
+    );
+    const dropped = await retry('ClickHouse', () =>
+      sink.dropExpiredPartitions(config.clickhouse.retentionMonths, Date.now()),
+    );
+    if (dropped.length > 0) log.info('retention: dropped expired partitions', { dropped });
+
+    starting = 'connecting to Kafka';
+    const admin = kafka.admin();
+    await retry('Kafka', () => admin.connect());
+    await retry('Kafka', () => ensureTopics(admin, [config.kafka.topic, config.kafka.deadLetterTopic], log));
+    await admin.disconnect();
+    const producer: Producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+    });
+    await retry('Kafka', () => producer.connect());
+
+    starting = 'connecting to the Schema Registry';
+    const schemaRegistry = new SchemaRegistry({ host: endpoints.schemaRegistryUrl });
+    const { id: deadLetterSchemaId } = await retry('Schema Registry', () =>
+      schemaRegistry.register(
+        { type: SchemaType.AVRO, schema: deadLetterSchemaText },
+        { subject: deadLetterSubject },
+      ),
+    );
+    const processor = new Processor({
+      topology,
+      targets,
+      options: {
+        allowedLatenessMs: config.processing.allowedLatenessSeconds * 1000,
+        idleAdvanceMs: config.processing.idleAdvanceSeconds * 1000,
+        maxFutureSkewMs: config.processing.maxFutureSkewSeconds * 1000,
+        callTimeoutMs: config.processing.callTimeoutSeconds * 1000,
+        correctionMs: config.processing.correctionWindowSeconds * 1000,
+        openCallbackHorizonMs: config.processing.openCallbackHorizonDays * 24 * 3600 * 1000,
+        batchMaxRows: config.clickhouse.batchMaxRows,
+        batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
+        consumerGroup: config.kafka.groupId,
+      },
+      decoder: new MessageDecoder(schemaRegistry),
+      pseudonymise: pseudonymiser(secrets.hmacKey),
+      sink,
+      deadLetters: new DeadLetterProducer(
+        producer,
+        config.kafka.deadLetterTopic,
+        (record) => schemaRegistry.encode(deadLetterSchemaId, record),
+        config.kafka.clientId,
+      ),
+      business,
+      telemetry,
+      log,
+      now: Date.now,
+      retry,
+    });
+    starting = 'restoring state from ClickHouse';
+    const watermarkMs = await retry('ClickHouse', () => sink.loadWatermark(config.kafka.groupId));
+    processor.restore({
+      callStarts:
+        watermarkMs === undefined
+          ? []
+          : await retry('ClickHouse', () =>
+              sink.loadCallStartsSince(watermarkMs - processor.callStartHorizonMs),
+            ),
+    });
+    log.info('restored state', {
+      watermark: watermarkMs === undefined ? null : new Date(watermarkMs).toISOString(),
+    });
+
+    const consumer = new ConsumerLoop({
+      kafka,
+      topic: config.kafka.topic,
+      groupId: config.kafka.groupId,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      processor,
+      telemetry,
+      log,
+      // Partitions assigned here: calls finalised by their previous owner are resolved against the
+      // store, and the partitions' open callbacks are read back (old ones as counts).
+      onAssigned: async (added) => {
+        const stored = await retry('ClickHouse', () =>
+          sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
         );
-        log.info('stopped');
-      })()),
-  };
+        processor.noteStoredWatermarks(stored);
+        for (const partition of added) {
+          const restored = await retry('ClickHouse', () =>
+            restorePartition(processor, sink, partition, stored.get(partition)),
+          );
+          log.info('restored open callbacks', { ...restored });
+        }
+      },
+      onFatal:
+        options.onFatal ??
+        (() => {
+          process.exitCode = 1;
+          setImmediate(() => process.exit(1));
+        }),
+    });
+    loopRef.current = consumer;
+    starting = 'joining the consumer group';
+    await consumer.start();
+    starting = undefined;
+    log.info('bereik is running', {
+      topic: config.kafka.topic,
+      groupId: config.kafka.groupId,
+      metrics: `http://${config.http.host}:${options.httpPort ?? config.http.port}/metrics`,
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      server,
+      registry,
+      stop: () =>
+        (stopping ??= (async () => {
+          log.info('draining: stop consuming, write what is buffered, commit');
+          await consumer.stop();
+          shutdown.abort();
+          await producer.disconnect();
+          await clickhouse.close();
+          await new Promise<void>((resolve) =>
+            server.close(() => {
+              resolve();
+            }),
+          );
+          log.info('stopped');
+        })()),
+    };
+  }
 }
 
 function targetRows(config: Config, topology: Topology, targets: Targets) {

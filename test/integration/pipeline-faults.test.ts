@@ -337,4 +337,68 @@ describe('chaos', () => {
     },
     480_000,
   );
+
+  it.skipIf(endpoints.clickhouse.external)(
+    'is alive at once when started with ClickHouse down, says what it waits for, and is exact once ClickHouse starts 60 s later',
+    async () => {
+      const names = runConfig('chaos-boot');
+      const now = Date.now();
+      const { messages, truth } = simulateRun(names, {
+        seed: 43,
+        fromMs: now - 8 * 3600_000,
+        toMs: now - 5 * 3600_000,
+        callsPerDay: 2000,
+        faults: allFaults,
+      });
+      await createRunTopics(endpoints, names);
+      await produce(names, messages);
+      await clickhouseService.stop();
+      let processor: Supervised | undefined;
+      try {
+        const startedAt = Date.now();
+        processor = new Supervised(names, names.httpPort);
+        const port = processor.port;
+        const health = await eventually(
+          '/healthz to answer',
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+            return response?.status === 200 ? Date.now() - startedAt : undefined;
+          },
+          60_000,
+        );
+        console.log(`  /healthz answered ${health} ms after the start, ClickHouse down`);
+        const waiting = await eventually(
+          '/readyz to name ClickHouse',
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+            const body = (await response.json()) as { problems: { check: string; problem: string }[] };
+            const startup = body.problems.find((p) => p.check === 'startup');
+            return response.status === 503 && startup?.problem.includes('ClickHouse') === true
+              ? startup.problem
+              : undefined;
+          },
+          60_000,
+        );
+        expect(waiting).toMatch(/^starting: connecting to ClickHouse, waiting for ClickHouse: /);
+        // Still alive and waiting (not restarted in a loop) a minute later.
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+        expect(processor.restarts).toBe(0);
+        await clickhouseService.start();
+        await eventually(
+          '/readyz to turn 200',
+          async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined),
+          180_000,
+        );
+        await finish(names, [processor]);
+        expect(processor.restarts).toBe(0);
+      } finally {
+        await clickhouseService.start();
+        await processor?.stop();
+      }
+      await expectExact(names, truth);
+    },
+    480_000,
+  );
 });
