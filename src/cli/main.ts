@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { repoRoot } from '../stack/paths.ts';
+import { registerConfigCommands } from './config-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
@@ -21,6 +22,7 @@ program
   .showHelpAfterError();
 
 registerRunCommand(program);
+registerConfigCommands(program);
 registerStackCommands(program);
 registerSimulateCommand(program);
 
