@@ -1,8 +1,9 @@
 /**
  * `npm test`: everything a change must pass, in one command that also installs what it needs.
  * Steps: typecheck, lint, format, then on Node 24 (installed from the npm registry when the machine
- * has an older Node): the unit tests, `bereik --help`, and the integration tests against the real
- * local stack (installed and started by their global setup when it does not run yet).
+ * has an older Node): the unit tests, `bereik --help`, the build with the compiled bereik run as
+ * the image runs it (scripts/check-build.ts), and the integration tests against the real local
+ * stack (installed and started by their global setup when it does not run yet).
  * Every step runs even when an earlier one failed, so one run shows every problem; the last line
  * is the total of passed and failed tests.
  */
@@ -63,6 +64,11 @@ if (node24 !== undefined) {
   const [unitNode, unitArgs] = vitest('unit', 'unit.json', node24);
   step('unit tests (Node 24)', unitNode, [...unitArgs]);
   step('bereik --help (Node 24)', node24, [path.join(root, 'bin', 'bereik.js'), '--help']);
+  step('build, and the compiled bereik as the image runs it (Node 24)', node24, [
+    '--import',
+    'tsx',
+    path.join(root, 'scripts', 'check-build.ts'),
+  ]);
   const [integrationNode, integrationArgs] = vitest('integration', 'integration.json', node24);
   step('integration tests (real stack, Node 24)', integrationNode, [...integrationArgs]);
 }

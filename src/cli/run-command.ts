@@ -1,6 +1,5 @@
 /** `bereik run`: the processor, until SIGTERM or SIGINT, then a clean drain. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { runProcessor } from '../main.ts';
 import { reportAndExit } from './report-error.ts';
 
 /** A TCP port from the command line: a whole number from 1 to 65535. */
@@ -18,6 +17,8 @@ export function registerRunCommand(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
     .option('--http-port <port>', 'port for /metrics, /healthz and /readyz (overrides http.port)', parsePort)
     .action(async (options: { config?: string; httpPort?: number }) => {
+      // Loaded here, not at the top: `bereik --help` and the other commands need none of the pipeline.
+      const { runProcessor } = await import('../main.ts');
       const running = await runProcessor({ configPath: options.config, httpPort: options.httpPort });
       const stop = (signal: string) => {
         console.error(`${signal}: draining`);

@@ -5,8 +5,6 @@
  * (the ground truth) to a JSON file. The work is in src/simulate/; this file parses options.
  */
 import { writeFileSync } from 'node:fs';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
 import { startOfLocalDay, isLocalDate } from '../domain/amsterdam-time.ts';
@@ -17,7 +15,6 @@ import {
   type FaultOptions,
   type SimulatorOptionsInput,
 } from '../simulate/options.ts';
-import { produceMessages } from '../simulate/produce.ts';
 import { SwitchSimulator } from '../simulate/simulator.ts';
 
 /** The options as commander hands them over (strings, repeatable ones as arrays). */
@@ -301,6 +298,12 @@ async function produceToKafka(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Loaded here, not at the top: they take a good part of a second, which `bereik --help` need not wait.
+  const [{ Kafka, logLevel, Partitioners }, { SchemaRegistry }, { produceMessages }] = await Promise.all([
+    import('kafkajs'),
+    import('@kafkajs/confluent-schema-registry'),
+    import('../simulate/produce.ts'),
+  ]);
   const kafka = new Kafka({
     clientId: `${config.kafka.clientId}-simulator`,
     brokers: [...config.endpoints.kafkaBrokers],
