@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { repoRoot } from '../stack/paths.ts';
 import { registerConfigCommands } from './config-command.ts';
+import { registerDeadLetterCommands } from './dead-letters-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
@@ -23,6 +24,7 @@ program
 
 registerRunCommand(program);
 registerConfigCommands(program);
+registerDeadLetterCommands(program);
 registerStackCommands(program);
 registerSimulateCommand(program);
 
