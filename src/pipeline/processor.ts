@@ -45,7 +45,7 @@ export interface ProcessorOptions {
   readonly callTimeoutMs: number;
   /** How long final calls stay in memory for cheap corrections. */
   readonly correctionMs: number;
-  /** How long after its request an open callback stays in memory (then it is a count). */
+  /** How long after its request an open callback stays in memory (then only its id, gemeente and queue, counted). */
   readonly openCallbackHorizonMs: number;
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
