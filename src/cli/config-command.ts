@@ -1,8 +1,16 @@
 /** `bereik config check`: validates the configuration and tells it back as bereik will use it. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { describeConfig } from '../config/describe-config.ts';
 import { loadConfig } from '../config/load.ts';
 import { localDateOf } from '../domain/amsterdam-time.ts';
+
+/** How many days of the opening calendar to print: a whole number from 1 to 366. */
+export function parseDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value.trim()) || days < 1 || days > 366)
+    throw new InvalidArgumentError(`"${value}" is not a number of days: give a whole number from 1 to 366.`);
+  return days;
+}
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('check the configuration');
@@ -12,7 +20,7 @@ export function registerConfigCommands(program: Command): void {
       'validate the configuration and print its gemeenten, queues, streefcijfers and the opening calendar of the coming two weeks',
     )
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
-    .option('--days <n>', 'days of the opening calendar', (v) => Number(v), 14)
+    .option('--days <n>', 'days of the opening calendar (1-366)', parseDays, 14)
     .action((options: { config?: string; days: number }) => {
       const loaded = loadConfig(options.config);
       console.log(`${loaded.sourcePath}: valid`);

@@ -1,8 +1,7 @@
 /**
- * What a processor reads from the store when partitions are assigned to it (at start and after a
- * rebalance): the watermarks the group stored per partition, so calls their previous owner
- * finalised are settled against the store, and each new partition's open callbacks, the old ones
- * as counts and the rest held in memory (streamed, never one buffered read).
+ * A newly assigned partition's open callbacks, read from the store (at start and after a
+ * rebalance): those requested before the open-callback horizon as ids, gemeente and queue only,
+ * the rest held in memory; both streamed, never one buffered read.
  */
 import type { Processor } from './processor.ts';
 import type { ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';

@@ -38,6 +38,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   await admin.connect();
   const groupId = `bereik-replay-${randomUUID()}`;
   try {
+    if (!(await admin.listTopics()).includes(deadLetterTopic))
+      throw new Error(
+        `the dead-letter topic ${deadLetterTopic} does not exist: check kafka.deadLetterTopic in the configuration (nothing was ever dead-lettered under that name)`,
+      );
     // The end as it is now: what arrives later (new rejections) waits for the next replay.
     const ends = new Map(
       (await admin.fetchTopicOffsets(deadLetterTopic))

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { parseDays } from '../../../src/cli/config-command.ts';
 import { parsePort } from '../../../src/cli/run-command.ts';
 import { repoRoot } from '../../../src/stack/paths.ts';
 import { logLevelFromEnv } from '../../../src/telemetry/logger.ts';
@@ -17,6 +18,13 @@ describe('command-line arguments', () => {
       expect(() => parsePort(bad), bad).toThrow(InvalidArgumentError);
       expect(() => parsePort(bad), bad).toThrow('give a whole number from 1 to 65535');
     }
+  });
+
+  it('takes 1 to 366 days for config check and refuses anything else', () => {
+    expect(parseDays('14')).toBe(14);
+    expect(parseDays('366')).toBe(366);
+    for (const bad of ['abc', '0', '367', '1.5', '', '-3'])
+      expect(() => parseDays(bad), bad).toThrow('give a whole number from 1 to 366');
   });
 
   it('takes BEREIK_LOG_LEVEL from the four levels, info when unset, and refuses others', () => {
