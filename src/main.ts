@@ -228,7 +228,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
       telemetry,
       log,
       // Partitions assigned here: calls finalised by their previous owner are resolved against the
-      // store, and the partitions' open callbacks are read back (old ones as counts).
+      // store, and the partitions' open callbacks are read back (old ones as ids only).
       onAssigned: async (added) => {
         const stored = await retry('ClickHouse', () =>
           sink.loadPartitionWatermarks(config.kafka.groupId, config.kafka.topic),
