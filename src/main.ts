@@ -6,11 +6,11 @@
  * drain: stop consuming, write what is buffered, commit, close.
  */
 import type { Server } from 'node:http';
-import { createClient } from '@clickhouse/client';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { deadLetterSchemaText, deadLetterSubject } from './events/dead-letter-record.ts';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { explainConnectionFailure, type Dependency } from './config/connection-failures.ts';
 import { loadConfig, loadSecrets, type Config } from './config/load.ts';
 import { Targets } from './config/targets.ts';
 import { Topology } from './config/topology.ts';
@@ -18,13 +18,15 @@ import { startHttpServer } from './http/server.ts';
 import { Processor } from './pipeline/processor.ts';
 import { restorePartition } from './pipeline/restore-partitions.ts';
 import { retrier } from './pipeline/retry.ts';
+import { createClickHouseClient } from './sinks/clickhouse/client.ts';
 import { ClickHouseSink } from './sinks/clickhouse/writer.ts';
 import { BusinessMetrics } from './sinks/prometheus/business-metrics.ts';
 import { ConsumerLoop } from './sources/kafka/consumer.ts';
 import { DeadLetterProducer } from './sources/kafka/dead-letter-producer.ts';
 import { MessageDecoder } from './sources/kafka/decode-message.ts';
+import { createKafka } from './sources/kafka/kafka-client.ts';
 import { pseudonymiser } from './sources/kafka/pseudonymise.ts';
-import { clickhouseClientOptions } from './stack/clickhouse-client-options.ts';
+import { createSchemaRegistry } from './sources/kafka/schema-registry-client.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { dependencyLabel, PipelineMetrics } from './telemetry/pipeline-metrics.ts';
 
@@ -55,29 +57,20 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
   const secrets = loadSecrets();
   const topology = new Topology(config);
   const targets = new Targets(config.targets);
-  const { endpoints } = config;
+  const { connections } = config;
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bereik_process_' });
   const business = new BusinessMetrics(registry, topology);
   const telemetry = new PipelineMetrics(registry);
 
-  const kafka = new Kafka({
-    clientId: config.kafka.clientId,
-    brokers: [...endpoints.kafkaBrokers],
-    logLevel: logLevel.WARN,
-    logCreator: () => (entry) => {
-      log.warn(`kafkajs: ${entry.log.message}`, { namespace: entry.namespace });
-    },
-  });
-  const clickhouse = createClient({
-    ...clickhouseClientOptions(endpoints.clickhouseUrl),
-    ...(endpoints.clickhouseUser === undefined ? {} : { username: endpoints.clickhouseUser }),
-    ...(endpoints.clickhousePassword === undefined ? {} : { password: endpoints.clickhousePassword }),
-  });
+  const kafka: Kafka = createKafka(connections.kafka, { clientId: config.kafka.clientId, log });
+  const clickhouse = createClickHouseClient(connections.clickhouse);
   const sink = new ClickHouseSink(clickhouse, { database: config.clickhouse.database });
   let sinkTrouble: string | undefined;
   const shutdown = new AbortController();
+  // Alive before ready: the server answers while the dependencies are still being waited for.
+  let starting: string | undefined = 'connecting to ClickHouse';
   // The consumer loop exists only after the sinks are ready; retries in between need no heartbeat.
   const loopRef: { current?: ConsumerLoop } = {};
   const retry = retrier({
@@ -91,10 +84,12 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     onRecovered: () => {
       sinkTrouble = undefined;
     },
+    // While starting, refused credentials or an untrusted certificate stop bereik with the setting
+    // to fix; later (a rotated password, say) the step is retried and /readyz names it.
+    fatal: (what, error) =>
+      starting === undefined ? undefined : explainConnectionFailure(error, dependencyOf(what)),
   });
 
-  // Alive before ready: the server answers while the dependencies are still being waited for.
-  let starting: string | undefined = 'connecting to ClickHouse';
   const server = await startHttpServer({
     registry,
     host: config.http.host,
@@ -169,7 +164,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
     await retry('Kafka', () => producer.connect());
 
     starting = 'connecting to the Schema Registry';
-    const schemaRegistry = new SchemaRegistry({ host: endpoints.schemaRegistryUrl });
+    const schemaRegistry = createSchemaRegistry(connections.schemaRegistry);
     const { id: deadLetterSchemaId } = await retry('Schema Registry', () =>
       schemaRegistry.register(
         { type: SchemaType.AVRO, schema: deadLetterSchemaText },
@@ -314,4 +309,9 @@ async function ensureTopics(
     waitForLeaders: true,
   });
   log.info('created topics', { topics: missing });
+}
+
+function dependencyOf(what: string): Dependency {
+  const label = dependencyLabel(what);
+  return label === 'clickhouse' ? 'ClickHouse' : label === 'schema_registry' ? 'Schema Registry' : 'Kafka';
 }

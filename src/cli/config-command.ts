@@ -1,6 +1,6 @@
 /** `bereik config check`: validates the configuration and tells it back as bereik will use it. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { describeConfig } from '../config/describe-config.ts';
+import { describeConfig, describeConnections } from '../config/describe-config.ts';
 import { loadConfig } from '../config/load.ts';
 import { localDateOf } from '../domain/amsterdam-time.ts';
 
@@ -17,13 +17,14 @@ export function registerConfigCommands(program: Command): void {
   config
     .command('check')
     .description(
-      'validate the configuration and print its gemeenten, queues, streefcijfers and the opening calendar of the coming two weeks',
+      'validate the configuration and the connection settings, and print the connections (no secrets), gemeenten, queues, streefcijfers and the opening calendar of the coming two weeks',
     )
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
     .option('--days <n>', 'days of the opening calendar (1-366)', parseDays, 14)
     .action((options: { config?: string; days: number }) => {
       const loaded = loadConfig(options.config);
       console.log(`${loaded.sourcePath}: valid`);
+      for (const line of describeConnections(loaded.connections)) console.log(line);
       for (const line of describeConfig(loaded, localDateOf(Date.now()), options.days)) console.log(line);
     });
 }

@@ -42,15 +42,11 @@ export function registerDeadLetterCommands(program: Command): void {
       }) => {
         const config = loadConfig(options.config);
         // Loaded here: `bereik --help` need not wait for Kafka's client.
-        const [{ Kafka, logLevel }, { replayDeadLetters }] = await Promise.all([
-          import('kafkajs'),
+        const [{ createKafka }, { replayDeadLetters }] = await Promise.all([
+          import('../sources/kafka/kafka-client.ts'),
           import('../sources/kafka/replay-dead-letters.ts'),
         ]);
-        const kafka = new Kafka({
-          clientId: `${config.kafka.clientId}-replay`,
-          brokers: [...config.endpoints.kafkaBrokers],
-          logLevel: logLevel.WARN,
-        });
+        const kafka = createKafka(config.connections.kafka, { clientId: `${config.kafka.clientId}-replay` });
         const dryRun = options.dryRun === true;
         const result = await replayDeadLetters({
           kafka,

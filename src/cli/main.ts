@@ -13,6 +13,12 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
 import { reportAndExit } from './report-error.ts';
 
+// Output piped into `head` or `grep -m1` closes early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('bereik')

@@ -260,7 +260,7 @@ export function registerSimulateCommand(program: Command): void {
       console.log(
         `simulating ${simulator.gemeenten.join(', ')} from ${new Date(o.fromMs).toISOString()}` +
           ` to ${Number.isFinite(o.toMs) ? new Date(o.toMs).toISOString() : 'stopped'} (seed ${o.seed}, run ${o.runId})` +
-          (plan.dryRun ? ', dry run' : ` to ${topic} at ${config.endpoints.kafkaBrokers.join(',')}`),
+          (plan.dryRun ? ', dry run' : ` to ${topic} at ${config.connections.kafka.brokers.join(',')}`),
       );
       if (plan.dryRun) {
         let messages = 0;
@@ -299,16 +299,14 @@ async function produceToKafka(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // Loaded here, not at the top: they take a good part of a second, which `bereik --help` need not wait.
-  const [{ Kafka, logLevel, Partitioners }, { SchemaRegistry }, { produceMessages }] = await Promise.all([
-    import('kafkajs'),
-    import('@kafkajs/confluent-schema-registry'),
-    import('../simulate/produce.ts'),
-  ]);
-  const kafka = new Kafka({
-    clientId: `${config.kafka.clientId}-simulator`,
-    brokers: [...config.endpoints.kafkaBrokers],
-    logLevel: logLevel.WARN,
-  });
+  const [{ Partitioners }, { createKafka }, { createSchemaRegistry }, { produceMessages }] =
+    await Promise.all([
+      import('kafkajs'),
+      import('../sources/kafka/kafka-client.ts'),
+      import('../sources/kafka/schema-registry-client.ts'),
+      import('../simulate/produce.ts'),
+    ]);
+  const kafka = createKafka(config.connections.kafka, { clientId: `${config.kafka.clientId}-simulator` });
   try {
     const admin = kafka.admin();
     await admin.connect();
@@ -328,7 +326,7 @@ async function produceToKafka(
     await producer.connect();
     try {
       let lastReport = Date.now();
-      const registry = new SchemaRegistry({ host: config.endpoints.schemaRegistryUrl });
+      const registry = createSchemaRegistry(config.connections.schemaRegistry);
       const counts = await produceMessages(simulator.messages(), producer, registry, {
         topic,
         realTime: plan.realTime,

@@ -7,6 +7,7 @@
 import { addDays, isoWeekdayOf, type LocalDate } from '../domain/amsterdam-time.ts';
 import { caoHolidayName } from '../domain/holidays.ts';
 import { formatInterval } from '../domain/opening-hours.ts';
+import type { Connections, TlsMaterial } from './connections.ts';
 import type { ConfigFile } from './schema.ts';
 import { Targets } from './targets.ts';
 import { Topology } from './topology.ts';
@@ -57,4 +58,40 @@ export function describeConfig(config: ConfigFile, firstDay: LocalDate, days = 1
     }
   }
   return lines;
+}
+
+/** Where bereik connects and how, without a secret (not even a user name or a URL's password). */
+export function describeConnections(connections: Connections): string[] {
+  const { kafka, schemaRegistry, clickhouse } = connections;
+  const tls = (material: TlsMaterial | undefined) =>
+    material === undefined
+      ? []
+      : [
+          material.ca === undefined ? 'TLS with the system CAs' : 'TLS with its own CA file',
+          ...(material.clientCertificate === undefined ? [] : ['a client certificate']),
+        ];
+  const how = (parts: readonly string[]) => (parts.length === 0 ? 'plain, no credentials' : parts.join(', '));
+  const withoutCredentials = (url: string) => {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/$/, '');
+  };
+  return [
+    `Kafka ${kafka.brokers.join(',')}: ${kafka.securityProtocol}` +
+      (kafka.sasl === undefined ? '' : `, SASL ${kafka.sasl.mechanism} with a user and password`) +
+      (kafka.tls === undefined ? '' : `, ${tls(kafka.tls).join(', ')}`),
+    `Schema Registry ${withoutCredentials(schemaRegistry.url)}: ${how([
+      ...(schemaRegistry.credentials === undefined ? [] : ['basic auth']),
+      ...tls(schemaRegistry.tls),
+    ])}`,
+    `ClickHouse ${withoutCredentials(clickhouse.url)}: ${how([
+      ...(clickhouse.credentials !== undefined
+        ? [clickhouse.credentials.password === undefined ? 'a user without password' : 'a user and password']
+        : new URL(clickhouse.url).username !== ''
+          ? ['a user in the URL']
+          : []),
+      ...tls(clickhouse.tls),
+    ])}`,
+  ];
 }

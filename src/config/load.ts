@@ -8,26 +8,12 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { repoRoot } from '../stack/paths.ts';
-import { endpointUrl } from '../stack/local-urls.ts';
+import { ConfigError } from './config-error.ts';
+import { connectionsFromEnv, type Connections } from './connections.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
 
 /** The example configuration in the repository, used when neither --config nor BEREIK_CONFIG is given. */
 export const defaultConfigPath = path.join(repoRoot, 'deploy', 'config', 'bereik.yaml');
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export interface Endpoints {
-  /** KAFKA_BROKERS, comma separated. */
-  kafkaBrokers: readonly string[];
-  /** SCHEMA_REGISTRY_URL: a Confluent-compatible API (Confluent Schema Registry, Apicurio's /apis/ccompat/v7). */
-  schemaRegistryUrl: string;
-  /** CLICKHOUSE_URL, e.g. http://127.0.0.1:8123. */
-  clickhouseUrl: string;
-  clickhouseUser: string | undefined;
-  clickhousePassword: string | undefined;
-}
 
 export interface Secrets {
   /** BEREIK_HMAC_KEY: the key that pseudonymises caller numbers. Never in the repository. */
@@ -36,7 +22,8 @@ export interface Secrets {
 
 export interface Config extends ConfigFile {
   readonly sourcePath: string;
-  readonly endpoints: Endpoints;
+  /** Where Kafka, the Schema Registry and ClickHouse are, and how to connect to them securely. */
+  readonly connections: Connections;
 }
 
 /** Reads, validates and freezes the configuration file and the endpoints from the environment. */
@@ -50,7 +37,7 @@ export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaul
       `${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return deepFreeze({ ...parseConfig(raw, file), sourcePath: file, endpoints: endpointsFromEnv() });
+  return deepFreeze({ ...parseConfig(raw, file), sourcePath: file, connections: connectionsFromEnv() });
 }
 
 /** Validates an already parsed configuration object; `source` names it in error messages. */
@@ -139,34 +126,6 @@ export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
     );
   }
   return { hmacKey };
-}
-
-function endpointsFromEnv(): Endpoints {
-  const stack = {
-    kafka: endpointUrl('kafka'),
-    schemaRegistry: endpointUrl('schemaRegistry'),
-    clickhouse: endpointUrl('clickhouse'),
-  };
-  const brokers = stack.kafka.url
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  if (brokers.length === 0)
-    throw new ConfigError('KAFKA_BROKERS is empty: set it to host:port[,host:port...]');
-  for (const [name, url] of [
-    ['SCHEMA_REGISTRY_URL', stack.schemaRegistry.url],
-    ['CLICKHOUSE_URL', stack.clickhouse.url],
-  ] as const) {
-    if (!URL.canParse(url))
-      throw new ConfigError(`${name}=${url} is not a URL: set it like http://host:port`);
-  }
-  return {
-    kafkaBrokers: brokers,
-    schemaRegistryUrl: stack.schemaRegistry.url,
-    clickhouseUrl: stack.clickhouse.url,
-    clickhouseUser: process.env['CLICKHOUSE_USER'],
-    clickhousePassword: process.env['CLICKHOUSE_PASSWORD'],
-  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,8 +1,8 @@
 /**
  * Waiting out a dependency that is down: run a step until it succeeds, with exponential backoff
  * and jitter (100 ms doubling to 30 s), logging and counting each failure. Errors that say they
- * cannot succeed on a retry (`canRetry === false`) are thrown at once: retrying a bad statement
- * forever would hide a bug behind an outage.
+ * cannot succeed on a retry (`canRetry === false`), and those the caller calls fatal, are thrown
+ * at once: retrying a bad statement or a refused password forever would hide it behind an outage.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../telemetry/logger.ts';
@@ -10,6 +10,8 @@ import type { Logger } from '../telemetry/logger.ts';
 export interface RetryOptions {
   readonly log: Logger;
   readonly onFailure?: (what: string, error: unknown) => void;
+  /** An error no retry can fix (refused credentials, say), to throw instead of waiting. */
+  readonly fatal?: (what: string, error: unknown) => Error | undefined;
   readonly onRecovered?: (what: string) => void;
   readonly signal?: AbortSignal;
   readonly initialDelayMs?: number;
@@ -30,8 +32,10 @@ export function retrier(options: RetryOptions): <T>(what: string, step: () => Pr
         }
         return result;
       } catch (error) {
-        if ((error as { canRetry?: unknown }).canRetry === false || options.signal?.aborted === true)
-          throw error;
+        if (options.signal?.aborted === true) throw error;
+        const fatal = options.fatal?.(what, error);
+        if (fatal !== undefined) throw fatal;
+        if ((error as { canRetry?: unknown }).canRetry === false) throw error;
         options.onFailure?.(what, error);
         options.log.warn(`${what} failed, retrying in ${delay} ms`, {
           attempt,

@@ -84,7 +84,8 @@ function isInstalled(): boolean {
   );
 }
 
-async function install(): Promise<void> {
+/** Installs the broker's jars (a no-op when they are there); also used by tests that run a second broker. */
+export async function installKafka(): Promise<void> {
   if (isInstalled()) return;
   await requireJava(name);
   // Start from an empty folder: whatever a previous, interrupted copy left is not trusted.
@@ -118,14 +119,20 @@ async function install(): Promise<void> {
 
 /** server.properties from the repo's template with this machine's ports and paths. */
 async function writeConfig(): Promise<void> {
-  const template = await readFile(templateFile, 'utf8');
-  const values: Record<string, string> = {
+  const config = await renderServerProperties({
     HOST: host,
     PORT: String(port),
     CONTROLLER_HOST: host,
     CONTROLLER_PORT: String(controllerPort),
     LOG_DIRS: storageDir,
-  };
+  });
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(configFile, config);
+}
+
+/** The repo's server.properties template with its placeholders filled in. */
+export async function renderServerProperties(values: Readonly<Record<string, string>>): Promise<string> {
+  const template = await readFile(templateFile, 'utf8');
   // Placeholders are filled in on setting lines only; comments may mention them.
   const config = template
     .split('\n')
@@ -143,11 +150,15 @@ async function writeConfig(): Promise<void> {
       'fix the template',
     );
   }
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(configFile, config);
+  return config;
 }
 
-function javaArgs(mainClass: string, args: readonly string[], jvm: readonly string[] = []): string[] {
+/** The java arguments that run one of Kafka's main classes from the installed jars. */
+export function kafkaJavaArgs(
+  mainClass: string,
+  args: readonly string[],
+  jvm: readonly string[] = [],
+): string[] {
   return [
     ...jvm,
     '-Djava.awt.headless=true',
@@ -166,7 +177,7 @@ async function formatStorage(): Promise<void> {
   try {
     await run(
       javaCommand(),
-      javaArgs(
+      kafkaJavaArgs(
         'kafka.tools.StorageTool',
         ['format', '-t', KAFKA_CLUSTER_ID, '-c', configFile, '--ignore-formatted'],
         ['-Xmx256m'],
@@ -217,7 +228,7 @@ async function start(): Promise<void> {
   // Our own process from an earlier run that is not healthy (stuck or half started): replace it.
   if (runningPid(name) !== undefined) await stopDetached(name);
   await requireJava(name);
-  await install();
+  await installKafka();
   await assertPortFree(name, port, envVar);
   await assertPortFree(name, controllerPort, envVar);
   await writeConfig();
@@ -225,7 +236,7 @@ async function start(): Promise<void> {
   const pid = startDetached({
     service: name,
     command: javaCommand(),
-    args: javaArgs(
+    args: kafkaJavaArgs(
       'kafka.Kafka',
       [configFile],
       [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError'],
@@ -253,7 +264,7 @@ export const kafka: LocalService = {
   name,
   envVar,
   localUrl,
-  install,
+  install: installKafka,
   start,
   isHealthy,
   stop,

@@ -1,6 +1,6 @@
 /** `bereik config check` tells the configuration back: hand-worked against the shipped example over Christmas 2026. */
 import { describe, expect, it } from 'vitest';
-import { describeConfig } from '../../../src/config/describe-config.ts';
+import { describeConfig, describeConnections } from '../../../src/config/describe-config.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 
 describe('describeConfig', () => {
@@ -39,5 +39,30 @@ describe('describeConfig', () => {
     // Fourteen days: up to and including Sunday 3 January.
     expect(day('GM0307', '2027-01-03')).toBe('zo 2027-01-03  closed');
     expect(day('GM0307', '2027-01-04')).toBeUndefined();
+  });
+});
+
+describe('describeConnections', () => {
+  it('says where and how bereik connects, without secrets', () => {
+    const lines = describeConnections({
+      kafka: {
+        brokers: ['kafka-1:9093', 'kafka-2:9093'],
+        securityProtocol: 'SASL_SSL',
+        tls: { ca: 'pem', clientCertificate: undefined },
+        sasl: { mechanism: 'SCRAM-SHA-512', username: 'bereik-user', password: 'kafka-secret' },
+      },
+      schemaRegistry: {
+        url: 'https://registry.example',
+        credentials: { username: 'api-key', password: 'api-secret' },
+        tls: { ca: undefined, clientCertificate: undefined },
+      },
+      clickhouse: { url: 'http://writer:ch-secret@clickhouse:8123', credentials: undefined, tls: undefined },
+    });
+    expect(lines).toEqual([
+      'Kafka kafka-1:9093,kafka-2:9093: SASL_SSL, SASL SCRAM-SHA-512 with a user and password, TLS with its own CA file',
+      'Schema Registry https://registry.example: basic auth, TLS with the system CAs',
+      'ClickHouse http://clickhouse:8123: a user in the URL',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/secret|bereik-user|api-key|writer/);
   });
 });

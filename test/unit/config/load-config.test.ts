@@ -1,6 +1,7 @@
 /** Invalid configuration stops the start with a message naming the field and the fix. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadSecrets, parseConfig } from '../../../src/config/load.ts';
+import { ConfigError } from '../../../src/config/config-error.ts';
+import { loadConfig, loadSecrets, parseConfig } from '../../../src/config/load.ts';
 import { Targets } from '../../../src/config/targets.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 
