@@ -10,6 +10,9 @@
  * the ratio afterwards; averaging ratios would weigh a quiet hour like a busy one.
  */
 
+/** A call is a repeat when the same caller called the same gemeente at most this long before (168 h). */
+export const REPEAT_WINDOW_MS = 168 * 3600 * 1000;
+
 /**
  * The raw additive leg counters of one gemeente x queue x window. Every leg is counted in the window
  * it entered the queue.

@@ -90,3 +90,9 @@ export interface SurveyAnswered extends Base {
 /** A validated call event. */
 export type CallEvent =
   CallStarted | QueueEntered | LegEnded | CallbackRequested | CallbackCompleted | CallEnded | SurveyAnswered;
+
+/** The events that belong to a call's state (callbacks and surveys are tracked apart). */
+export type CallStateEvent = CallStarted | QueueEntered | LegEnded | CallEnded;
+
+/** The two events of a terugbelverzoek. */
+export type CallbackEvent = CallbackRequested | CallbackCompleted;

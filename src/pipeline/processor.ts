@@ -17,14 +17,10 @@ import type { DecodeResult } from '../sources/kafka/decode-message.ts';
 import { validateCallEvent } from '../sources/kafka/validate-event.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
-import { CallbackTracker, type ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
-import type { CallFacts, CallStateEvent } from '../transforms/track-calls/call-state.ts';
+import { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
+import type { CallFacts } from '../transforms/track-calls/call-state.ts';
 import { CallTracker, type FinalizedCall } from '../transforms/track-calls/call-tracker.ts';
-import {
-  REPEAT_WINDOW_MS,
-  RepeatCallerTracker,
-  type CallStartFact,
-} from '../transforms/track-repeat-callers/repeat-tracker.ts';
+import { RepeatCallerTracker } from '../transforms/track-repeat-callers/repeat-tracker.ts';
 import { SurveyTracker } from '../transforms/track-surveys/survey-tracker.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import {
@@ -35,6 +31,10 @@ import {
   type IncomingMessage,
   type SinkBatch,
 } from './sink-batch.ts';
+import type { CallStartFact } from '../events/facts.ts';
+import { REPEAT_WINDOW_MS } from '../domain/kpi.ts';
+import type { CallStateEvent } from '../events/call-event.ts';
+import type { ReleasedCallback } from '../events/facts.ts';
 
 export interface ProcessorOptions {
   readonly allowedLatenessMs: number;

@@ -4,8 +4,8 @@
  * the rest held in memory; both streamed, never one buffered read.
  */
 import type { Processor } from './processor.ts';
-import type { ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
 import type { FactSink } from './sink-batch.ts';
+import type { ReleasedCallback } from '../events/facts.ts';
 
 export interface RestoredPartition {
   readonly partition: number;

@@ -6,10 +6,8 @@
  */
 import type { CallEvent } from '../events/call-event.ts';
 import type { DeadLetterReason } from '../events/dead-letter.ts';
-import type { CallbackFact, ReleasedCallback } from '../transforms/track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../transforms/track-calls/facts.ts';
-import type { CallStartFact } from '../transforms/track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../transforms/track-surveys/survey-tracker.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../events/facts.ts';
+import type { ReleasedCallback } from '../events/facts.ts';
 
 /** An accepted event with where it came from. */
 export type LedgerRow = CallEvent & { readonly kafkaPartition: number; readonly kafkaOffset: number };

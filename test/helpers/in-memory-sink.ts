@@ -12,17 +12,10 @@ import type {
   LedgerRow,
   SinkBatch,
 } from '../../src/pipeline/sink-batch.ts';
-import type {
-  CallbackFact,
-  ReleasedCallback,
-} from '../../src/transforms/track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../../src/transforms/track-calls/facts.ts';
 import { repeatCorrections } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
-import {
-  REPEAT_WINDOW_MS,
-  type CallStartFact,
-} from '../../src/transforms/track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../../src/transforms/track-surveys/survey-tracker.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
+import { REPEAT_WINDOW_MS } from '../../src/domain/kpi.ts';
+import type { ReleasedCallback } from '../../src/events/facts.ts';
 
 function upsert<T extends { version: number }>(
   map: Map<string, T & { deleted?: boolean }>,

@@ -36,8 +36,8 @@ import { schemaStatements } from '../../src/sinks/clickhouse/schema.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
 import { clickhouseClientOptions } from '../../src/stack/clickhouse-client-options.ts';
 import { runOnChdb } from '../../src/stack/chdb.ts';
-import type { LegFact } from '../../src/transforms/track-calls/facts.ts';
 import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
+import type { LegFact } from '../../src/events/facts.ts';
 
 const endpoints = inject('endpoints');
 const analystQueries = readFileSync(new URL('../../docs/analyst-queries.sql', import.meta.url), 'utf8');

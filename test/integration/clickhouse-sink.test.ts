@@ -10,11 +10,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CallEvent } from '../../src/events/call-event.ts';
 import { emptyBatch, type LedgerRow, type SinkBatch } from '../../src/pipeline/sink-batch.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
-import type { CallbackFact } from '../../src/transforms/track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../../src/transforms/track-calls/facts.ts';
-import type { CallStartFact } from '../../src/transforms/track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../../src/transforms/track-surveys/survey-tracker.ts';
 import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
 
 const endpoints = inject('endpoints');
 const at = (iso: string) => Date.parse(iso);

@@ -16,8 +16,8 @@
  */
 import { localDateOf } from '../../domain/index.ts';
 import type { SinkBatch } from '../../pipeline/sink-batch.ts';
-import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
 import { dueDateOf } from './encode-rows.ts';
+import type { CallbackFact } from '../../events/facts.ts';
 
 const MINUTE_S = 60;
 const HOUR_S = 3600;

@@ -12,11 +12,8 @@
 import { isSatisfiedScore, localDateOf } from '../../domain/index.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import type { LedgerRow } from '../../pipeline/sink-batch.ts';
-import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../../transforms/track-calls/facts.ts';
-import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../../transforms/track-surveys/survey-tracker.ts';
 import { utcDateTimeText } from './sql-literals.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 
 const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 const nullableFlag = (value: boolean | null): 0 | 1 | null => (value === null ? null : flag(value));

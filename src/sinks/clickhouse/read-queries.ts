@@ -6,12 +6,12 @@
  * retention. Pure: SQL in, typed values out; writer.ts runs them.
  */
 import type { CallEvent } from '../../events/call-event.ts';
-import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
-import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
 import type { StoredCallback } from './dirty-windows.ts';
 import type { CallEventRow } from './encode-rows.ts';
 import { tables } from './tables.ts';
 import { sqlDateTime, sqlIdentifier, sqlInteger, sqlString, sqlStringList } from './sql-literals.ts';
+import type { CallStartFact } from '../../events/facts.ts';
+import type { CallStateEvent } from '../../events/call-event.ts';
 
 const ledgerColumns =
   'event_id, type, occurred_at_ms, gemeente, call_id, leg_id, queue, transferred_from_leg_id, caller_key, dialled_number, agent_id, callback_id, callback_outcome, survey_score';

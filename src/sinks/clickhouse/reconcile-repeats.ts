@@ -7,11 +7,9 @@
  * from false to true (version 1 -> 2), so whichever processor reconciles last, with the most
  * starts stored, leaves the exact answer; none can lower it.
  */
-import {
-  REPEAT_WINDOW_MS,
-  type CallStartFact,
-} from '../../transforms/track-repeat-callers/repeat-tracker.ts';
 import { sqlIdentifier, sqlString, sqlStringList, utcDateTimeText } from './sql-literals.ts';
+import type { CallStartFact } from '../../events/facts.ts';
+import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 
 export interface StoredStartRow {
   readonly call_id: string;

@@ -14,13 +14,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { TargetMetric } from '../../config/targets.ts';
 import type { FactSink, SinkBatch } from '../../pipeline/sink-batch.ts';
 import type { CallEvent } from '../../events/call-event.ts';
-import type {
-  CallbackEvent,
-  CallbackFact,
-  ReleasedCallback,
-} from '../../transforms/track-callbacks/callback-tracker.ts';
-import type { CallStateEvent } from '../../transforms/track-calls/call-state.ts';
-import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
 import {
   encodeCall,
@@ -55,6 +48,10 @@ import { refreshStatements } from './rollup-sql.ts';
 import { repeatCorrections, storedStartsSql, type StoredStartRow } from './reconcile-repeats.ts';
 import { ensureSchema } from './schema.ts';
 import { sqlIdentifier } from './sql-literals.ts';
+import type { CallStartFact, CallbackFact } from '../../events/facts.ts';
+import type { CallStateEvent } from '../../events/call-event.ts';
+import type { CallbackEvent } from '../../events/call-event.ts';
+import type { ReleasedCallback } from '../../events/facts.ts';
 
 export { SinkError } from './errors.ts';
 

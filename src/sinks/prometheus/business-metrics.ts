@@ -12,10 +12,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Targets } from '../../config/targets.ts';
 import type { Topology } from '../../config/topology.ts';
 import { localDateOf } from '../../domain/amsterdam-time.ts';
-import type { CallbackFact } from '../../transforms/track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../../transforms/track-calls/facts.ts';
-import type { CallStartFact } from '../../transforms/track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../../transforms/track-surveys/survey-tracker.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 
 /** A leg's result: its category, and for offered legs the outcome (answered split by the service level). */
 export const legResults = [

@@ -17,10 +17,7 @@ import {
   type RepeatCounts,
   type SatisfactionCounts,
 } from '../../domain/kpi.ts';
-import type { CallbackFact } from '../track-callbacks/callback-tracker.ts';
-import type { CallFact, LegFact } from '../track-calls/facts.ts';
-import type { CallStartFact } from '../track-repeat-callers/repeat-tracker.ts';
-import type { SurveyFact } from '../track-surveys/survey-tracker.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 
 const MINUTE_MS = 60_000;
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;

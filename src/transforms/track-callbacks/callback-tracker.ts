@@ -12,28 +12,10 @@
  */
 import { callbackDueAt, isCallbackOverdue, isCompletedOnTime } from '../../domain/callback-due.ts';
 import type { WorkCalendar } from '../../domain/werkdag.ts';
-import type { CallbackCompleted, CallbackOutcome, CallbackRequested } from '../../events/call-event.ts';
+import type { CallbackCompleted, CallbackEvent, CallbackRequested } from '../../events/call-event.ts';
 import type { Rejection } from '../../events/dead-letter.ts';
 import { DeadlineQueue } from '../shared/deadline-queue.ts';
-
-export type CallbackEvent = CallbackRequested | CallbackCompleted;
-
-export interface CallbackFact {
-  readonly callbackId: string;
-  readonly gemeente: string;
-  /** The queue the callback is owed to; null until the request is known. */
-  readonly queue: string | null;
-  readonly callId: string | null;
-  readonly requestedAt: number | null;
-  /** End of the 2nd werkdag after the request's local date; null until the request is known. */
-  readonly dueAt: number | null;
-  readonly completedAt: number | null;
-  readonly outcome: CallbackOutcome | null;
-  /** Completed before the due moment; null while either side is unknown. */
-  readonly onTime: boolean | null;
-  /** 1 = request known, 2 = completion known, 3 = both: grows with knowledge, so replays never go back. */
-  readonly version: number;
-}
+import type { CallbackFact, ReleasedCallback } from '../../events/facts.ts';
 
 export interface CallbackOutput<Ref> {
   readonly facts: { fact: CallbackFact; previous: CallbackFact | undefined }[];
@@ -65,13 +47,6 @@ export interface CallbackTrackerOptions<Ref> {
   readonly openHorizonMs: number;
   /** The Kafka partition a message came from. */
   readonly partitionOf: (ref: Ref) => number;
-}
-
-/** An open callback past the horizon: counted, not held. */
-export interface ReleasedCallback {
-  readonly callbackId: string;
-  readonly gemeente: string;
-  readonly queue: string;
 }
 
 export class CallbackTracker<Ref> {

@@ -5,12 +5,15 @@
  * release so offsets can be committed and dead letters carry the original bytes.
  */
 import { isShortAbandon, isWithinServiceLevel, type Norm } from '../../domain/norm.ts';
-import type { CallEnded, CallStarted, LegEnded, QueueEntered } from '../../events/call-event.ts';
+import type {
+  CallEnded,
+  CallStarted,
+  CallStateEvent,
+  LegEnded,
+  QueueEntered,
+} from '../../events/call-event.ts';
 import type { Rejection } from '../../events/dead-letter.ts';
-import type { CallFact, LegFact, LegOutcome, OutcomeSource } from './facts.ts';
-
-/** The events that belong to a call's state (callbacks and surveys are tracked elsewhere). */
-export type CallStateEvent = CallStarted | QueueEntered | LegEnded | CallEnded;
+import type { CallFact, LegFact, LegOutcome, OutcomeSource } from '../../events/facts.ts';
 
 export interface TrackingContext {
   readonly norm: Norm;

@@ -20,9 +20,10 @@
  * Being an orphan only costs a lookup: `resolve` restates a stored final call, and rebuilds a call
  * that is not final yet as an open call, whatever its age.
  */
-import type { CallStateEvent, CallFacts, RejectedEvent, TrackingContext } from './call-state.ts';
+import type { CallFacts, RejectedEvent, TrackingContext } from './call-state.ts';
 import { CallState } from './call-state.ts';
 import { DeadlineQueue } from '../shared/deadline-queue.ts';
+import type { CallStateEvent } from '../../events/call-event.ts';
 
 export interface CallTrackerOptions {
   /** Events up to this much behind the watermark still count before the call is finalised. */

@@ -6,20 +6,10 @@
  * fact's version (1 = first call, 2 = repeat) never goes back on a replay.
  * Withheld numbers are left out of the repeat rate (repeat = null).
  */
+import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 import type { CallStarted } from '../../events/call-event.ts';
 import { DeadlineQueue } from '../shared/deadline-queue.ts';
-
-export const REPEAT_WINDOW_MS = 168 * 3600 * 1000;
-
-export interface CallStartFact {
-  readonly callId: string;
-  readonly gemeente: string;
-  readonly startedAt: number;
-  readonly callerKey: string | null;
-  /** Null for a withheld number: such calls are in neither count of the repeat rate. */
-  readonly repeat: boolean | null;
-  readonly version: number;
-}
+import type { CallStartFact } from '../../events/facts.ts';
 
 export interface RepeatOutput {
   readonly facts: { fact: CallStartFact; previous: CallStartFact | undefined }[];

@@ -5,14 +5,7 @@
  */
 import type { SurveyAnswered } from '../../events/call-event.ts';
 import { DeadlineQueue } from '../shared/deadline-queue.ts';
-
-export interface SurveyFact {
-  readonly eventId: string;
-  readonly callId: string;
-  readonly gemeente: string;
-  readonly answeredAt: number;
-  readonly score: 1 | 2 | 3 | 4 | 5;
-}
+import type { SurveyFact } from '../../events/facts.ts';
 
 export interface SurveyOutput<Ref> {
   readonly facts: SurveyFact[];

@@ -11,11 +11,11 @@ import { restorePartition } from '../../../src/pipeline/restore-partitions.ts';
 import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
-import { REPEAT_WINDOW_MS } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
+import { REPEAT_WINDOW_MS } from '../../../src/domain/kpi.ts';
 
 const config = exampleConfig();
 const partitions = 3;

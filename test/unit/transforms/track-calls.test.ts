@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { Topology } from '../../../src/config/topology.ts';
 import type { CallEvent, RawCallEvent } from '../../../src/events/call-event.ts';
 import { validateCallEvent } from '../../../src/sources/kafka/validate-event.ts';
-import type { CallStateEvent } from '../../../src/transforms/track-calls/call-state.ts';
 import { CallTracker } from '../../../src/transforms/track-calls/call-tracker.ts';
 import { exampleConfig, rawEvent, readFixture, type FixtureEvent } from '../../helpers/fixtures.ts';
+import type { CallStateEvent } from '../../../src/events/call-event.ts';
 
 const topology = new Topology(exampleConfig());
 const minute = 60_000;

@@ -10,8 +10,7 @@ import {
   planCallbacks,
   type ScopedWindows,
 } from '../../../../src/sinks/clickhouse/dirty-windows.ts';
-import type { CallbackFact } from '../../../../src/transforms/track-callbacks/callback-tracker.ts';
-import type { LegFact } from '../../../../src/transforms/track-calls/facts.ts';
+import type { CallbackFact, LegFact } from '../../../../src/events/facts.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const sec = (iso: string) => at(iso) / 1000;

@@ -8,8 +8,7 @@ import {
   encodeLegs,
   encodeSurvey,
 } from '../../../../src/sinks/clickhouse/encode-rows.ts';
-import type { CallbackFact } from '../../../../src/transforms/track-callbacks/callback-tracker.ts';
-import type { LegFact } from '../../../../src/transforms/track-calls/facts.ts';
+import type { CallbackFact, LegFact } from '../../../../src/events/facts.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const leg = (legId: string, callId: string, iso: string, fields: Partial<LegFact> = {}): LegFact => ({

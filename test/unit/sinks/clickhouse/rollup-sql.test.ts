@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyBatch } from '../../../../src/pipeline/sink-batch.ts';
 import { dirtyWindows } from '../../../../src/sinks/clickhouse/dirty-windows.ts';
 import { refreshStatements } from '../../../../src/sinks/clickhouse/rollup-sql.ts';
-import type { LegFact } from '../../../../src/transforms/track-calls/facts.ts';
+import type { LegFact } from '../../../../src/events/facts.ts';
 
 const leg = (i: number, enteredAt: number): LegFact => ({
   legId: `l${i}`,

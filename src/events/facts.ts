@@ -1,8 +1,12 @@
 /**
- * What the call tracker emits when a call is final: one LegFact per leg and one CallFact per call,
- * already classified against DOMAIN.md (out of hours / short abandon / offered, service level,
- * transfers). These rows are what ClickHouse stores and every rollup is derived from.
+ * The facts the trackers derive from switch events, as the sinks store and count them: one
+ * LegFact per leg and one CallFact per call (already classified: out of hours, short abandon,
+ * offered, service level, transfers), a CallbackFact per terugbelverzoek, a CallStartFact per call
+ * (repeat callers) and a SurveyFact per answer. Every rollup is derived from these rows. A fact's
+ * `version` grows with what is known of it, so a store that keeps the highest version per key
+ * (ClickHouse's replacing tables) ends with the same row whatever order they were written in.
  */
+import type { CallbackOutcome } from './call-event.ts';
 
 /** How a leg left its queue. A leg without an outcome event counts as abandoned (see `outcomeSource`). */
 export type LegOutcome = 'answered' | 'abandoned' | 'timed_out';
@@ -59,4 +63,46 @@ export interface CallFact {
   /** Whether the call's last offered leg was answered; null without offered legs. */
   readonly lastOfferedAnswered: boolean | null;
   readonly version: number;
+}
+
+export interface CallbackFact {
+  readonly callbackId: string;
+  readonly gemeente: string;
+  /** The queue the callback is owed to; null until the request is known. */
+  readonly queue: string | null;
+  readonly callId: string | null;
+  readonly requestedAt: number | null;
+  /** End of the 2nd werkdag after the request's local date; null until the request is known. */
+  readonly dueAt: number | null;
+  readonly completedAt: number | null;
+  readonly outcome: CallbackOutcome | null;
+  /** Completed before the due moment; null while either side is unknown. */
+  readonly onTime: boolean | null;
+  /** 1 = request known, 2 = completion known, 3 = both: grows with knowledge, so replays never go back. */
+  readonly version: number;
+}
+
+export interface CallStartFact {
+  readonly callId: string;
+  readonly gemeente: string;
+  readonly startedAt: number;
+  readonly callerKey: string | null;
+  /** Null for a withheld number: such calls are in neither count of the repeat rate. */
+  readonly repeat: boolean | null;
+  readonly version: number;
+}
+
+export interface SurveyFact {
+  readonly eventId: string;
+  readonly callId: string;
+  readonly gemeente: string;
+  readonly answeredAt: number;
+  readonly score: 1 | 2 | 3 | 4 | 5;
+}
+
+/** An open callback past the memory horizon: still counted open (and overdue), no longer held. */
+export interface ReleasedCallback {
+  readonly callbackId: string;
+  readonly gemeente: string;
+  readonly queue: string;
 }
