@@ -58,7 +58,27 @@ export interface Variable {
   [key: string]: unknown;
 }
 
+/** `__inputs`: what Grafana's import dialog asks for (the datasources). */
+export interface ImportInput {
+  name: string;
+  label: string;
+  description: string;
+  type: string;
+  pluginId: string;
+  pluginName: string;
+}
+
+/** `__requires`: Grafana itself and the datasource and panel plugins the dashboard needs. */
+export interface ImportRequirement {
+  type: string;
+  id: string;
+  name: string;
+  version: string;
+}
+
 export interface Dashboard {
+  __inputs?: ImportInput[];
+  __requires?: ImportRequirement[];
   uid: string;
   title: string;
   schemaVersion: number;

@@ -1,8 +1,10 @@
 /**
- * The dashboards as data: the committed JSON is exactly what scripts/build-dashboards.ts
- * generates, and every dashboard has the structure Grafana's schema (version 41, Grafana 12)
- * requires: panels with a unique id, a type, a grid position and, except rows, a datasource and
- * targets with unique refIds; a templating list; unique uids; datasources that are provisioned.
+ * The dashboards as data: the committed JSON is exactly what scripts/dashboards/ generates
+ * (written by scripts/build-dashboards.ts), and every dashboard has the structure Grafana's schema
+ * (version 41, Grafana 12) requires: panels with a unique id, a type, a grid position and, except
+ * rows, a datasource and targets with unique refIds; a templating list; unique uids; datasources
+ * that are provisioned, referred to by their fixed uids and declared in `__inputs` for an import
+ * through Grafana's UI.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,13 +15,16 @@ import {
   dashboardFileName,
   dashboardFileText,
   schemaVersion,
-} from '../../../scripts/build-dashboards.ts';
+} from '../../../scripts/dashboards/index.ts';
+import { repoRoot } from '../../../src/stack/paths.ts';
 import {
   dashboardsDir,
   loadDashboards,
   panelsOf,
   provisioningDir,
   queriesOf,
+  type Dashboard,
+  type DatasourceRef,
   type Panel,
 } from '../../helpers/grafana.ts';
 
@@ -41,6 +46,24 @@ const provisioned: ProvisionedDatasource[] = readdirSync(path.join(provisioningD
         }
       ).datasources ?? [],
   );
+
+/** The Grafana version docker-compose runs, which `__requires` names. */
+const grafanaImage = (
+  parse(readFileSync(path.join(repoRoot, 'deploy', 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { image?: string }>;
+  }
+).services['grafana']?.image;
+
+/** Every datasource reference: panels, their targets and the template variables. */
+const datasourceRefs = (dashboard: Dashboard): DatasourceRef[] =>
+  [
+    ...panelsOf(dashboard).flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]),
+    ...dashboard.templating.list.map((v) => v.datasource),
+  ].filter((d) => d !== undefined);
+
+/** The provisioned datasources a dashboard refers to, each once. */
+const datasourcesUsedBy = (dashboard: Dashboard): ProvisionedDatasource[] =>
+  provisioned.filter((d) => datasourceRefs(dashboard).some((ref) => ref.uid === d.uid));
 
 const panelTypes = new Set(['row', 'timeseries', 'stat', 'table', 'barchart', 'bargauge', 'gauge', 'text']);
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -181,16 +204,55 @@ describe.each(files.map((f) => [f.file, f] as const))('%s', (_file, { dashboard,
   });
 
   it('uses only provisioned datasources, each with its own type', () => {
-    const refs = [
-      ...panels.flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]),
-      ...dashboard.templating.list.map((v) => v.datasource),
-    ].filter((d) => d !== undefined);
+    const refs = datasourceRefs(dashboard);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
       const ds = provisioned.find((d) => d.uid === ref.uid);
       expect(ds, `datasource uid ${ref.uid}`).toBeDefined();
       expect(ds?.type, ref.uid).toBe(ref.type);
     }
+  });
+
+  it("declares in __inputs exactly the datasources it uses, for an import through Grafana's UI", () => {
+    const used = datasourcesUsedBy(dashboard);
+    expect(used.length).toBeGreaterThan(0);
+    const inputs = dashboard.__inputs ?? [];
+    expect(inputs.map((i) => i.pluginId).sort()).toEqual(used.map((d) => d.type).sort());
+    expect(new Set(inputs.map((i) => i.name)).size).toBe(inputs.length);
+    for (const input of inputs) {
+      const ds = used.find((d) => d.type === input.pluginId);
+      expect(input.type, input.name).toBe('datasource');
+      expect(input.name).toMatch(/^DS_[A-Z0-9_]+$/);
+      expect(input.label, input.name).toBe(ds?.name);
+      expect(input.pluginName.length, input.name).toBeGreaterThan(0);
+      // The panels keep the fixed uid, so whoever imports must know it.
+      expect(input.description, input.name).toContain(ds?.uid);
+    }
+  });
+
+  it('refers to datasources by their provisioned uids, never by ${DS_...} placeholders (provisioning does not substitute them)', () => {
+    expect(text).not.toContain('${DS_');
+  });
+
+  it('lists in __requires the Grafana docker-compose runs, its datasource plugins and its panel plugins', () => {
+    const requires = dashboard.__requires ?? [];
+    const ids = (type: string) =>
+      requires
+        .filter((r) => r.type === type)
+        .map((r) => r.id)
+        .sort();
+    expect(requires.filter((r) => r.type === 'grafana').map((r) => `grafana/grafana:${r.version}`)).toEqual([
+      grafanaImage,
+    ]);
+    expect(ids('datasource')).toEqual(
+      datasourcesUsedBy(dashboard)
+        .map((d) => d.type)
+        .sort(),
+    );
+    expect(ids('panel')).toEqual(
+      [...new Set(panels.filter((p) => p.type !== 'row').map((p) => p.type))].sort(),
+    );
+    expect(requires.length).toBe(1 + ids('datasource').length + ids('panel').length);
   });
 
   it('defines every variable its queries use, and uses only Grafana built-ins that fit the datasource', () => {
