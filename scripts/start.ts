@@ -13,6 +13,7 @@ import { runProcessor } from '../src/main.ts';
 import { setScrapeTargets } from '../src/stack/prometheus.ts';
 import { stackDir } from '../src/stack/paths.ts';
 import { stackEndpoints, stackUp } from '../src/stack/stack.ts';
+import { configFile, localStackFallbacks } from '../src/cli/local-defaults.ts';
 import { reportAndExit } from '../src/cli/report-error.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -68,7 +69,7 @@ try {
   );
   if (backfill.status !== 0) throw new Error('the backfill simulation failed (see above)');
 
-  const running = await runProcessor();
+  const running = await runProcessor({ configPath: configFile(undefined), fallbacks: localStackFallbacks });
   await setScrapeTargets([`127.0.0.1:${running.config.http.port}`]).catch(() => undefined);
   const live = spawn(
     process.execPath,

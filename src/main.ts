@@ -11,6 +11,8 @@ import { deadLetterSchemaText, deadLetterSubject } from './events/dead-letter-re
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { explainConnectionFailure, type Dependency } from './config/connection-failures.ts';
+import type { EndpointFallbacks } from './config/connections.ts';
+import { describeFallbacks } from './config/describe-config.ts';
 import { loadConfig, loadSecrets, type Config } from './config/load.ts';
 import { Targets } from './config/targets.ts';
 import { Topology } from './config/topology.ts';
@@ -22,17 +24,19 @@ import { createClickHouseClient } from './sinks/clickhouse/client.ts';
 import { ClickHouseSink } from './sinks/clickhouse/writer.ts';
 import { BusinessMetrics } from './sinks/prometheus/business-metrics.ts';
 import { ConsumerLoop } from './sources/kafka/consumer.ts';
-import { DeadLetterProducer } from './sources/kafka/dead-letter-producer.ts';
+import { DeadLetterProducer } from './sinks/kafka/dead-letter-producer.ts';
 import { MessageDecoder } from './sources/kafka/decode-message.ts';
+import { switchEventReader } from './sources/kafka/event-reader.ts';
 import { createKafka } from './sources/kafka/kafka-client.ts';
-import { pseudonymiser } from './sources/kafka/pseudonymise.ts';
 import { createSchemaRegistry } from './sources/kafka/schema-registry-client.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { dependencyLabel, PipelineMetrics } from './telemetry/pipeline-metrics.ts';
 
 export interface RunOptions {
-  /** The configuration file. @default BEREIK_CONFIG or deploy/config/bereik.yaml */
-  readonly configPath?: string | undefined;
+  /** The configuration file. */
+  readonly configPath: string;
+  /** What unset endpoint variables mean (the CLI passes the local development stack). */
+  readonly fallbacks?: EndpointFallbacks;
   /** Overrides http.port (tests run several processors on one machine). */
   readonly httpPort?: number | undefined;
   readonly log?: Logger;
@@ -51,9 +55,14 @@ export interface RunningProcessor {
   stop(): Promise<void>;
 }
 
-export async function runProcessor(options: RunOptions = {}): Promise<RunningProcessor> {
+export async function runProcessor(options: RunOptions): Promise<RunningProcessor> {
   const log = options.log ?? createLogger('bereik');
-  const config = loadConfig(options.configPath);
+  const config = loadConfig(
+    options.configPath,
+    options.fallbacks === undefined ? {} : { fallbacks: options.fallbacks },
+  );
+  const fallback = describeFallbacks(config.connections);
+  if (fallback !== undefined) log.info(fallback);
   const secrets = loadSecrets();
   const topology = new Topology(config);
   const targets = new Targets(config.targets);
@@ -185,8 +194,12 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
         batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
         consumerGroup: config.kafka.groupId,
       },
-      decoder: new MessageDecoder(schemaRegistry),
-      pseudonymise: pseudonymiser(secrets.hmacKey),
+      reader: switchEventReader({
+        decoder: new MessageDecoder(schemaRegistry),
+        queueIds: topology.queueIds,
+        hmacKey: secrets.hmacKey,
+        maxFutureSkewMs: config.processing.maxFutureSkewSeconds * 1000,
+      }),
       sink,
       deadLetters: new DeadLetterProducer(
         producer,
@@ -194,7 +207,7 @@ export async function runProcessor(options: RunOptions = {}): Promise<RunningPro
         (record) => schemaRegistry.encode(deadLetterSchemaId, record),
         config.kafka.clientId,
       ),
-      business,
+      counters: business,
       telemetry,
       log,
       now: Date.now,

@@ -1,7 +1,7 @@
 /** `bereik config check`: validates the configuration and tells it back as bereik will use it. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeConfig, describeConnections } from '../config/describe-config.ts';
-import { loadConfig } from '../config/load.ts';
+import { loadCliConfig } from './local-defaults.ts';
 import { localDateOf } from '../domain/amsterdam-time.ts';
 
 /** How many days of the opening calendar to print: a whole number from 1 to 366. */
@@ -22,7 +22,7 @@ export function registerConfigCommands(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
     .option('--days <n>', 'days of the opening calendar (1-366)', parseDays, 14)
     .action((options: { config?: string; days: number }) => {
-      const loaded = loadConfig(options.config);
+      const loaded = loadCliConfig(options.config);
       console.log(`${loaded.sourcePath}: valid`);
       for (const line of describeConnections(loaded.connections)) console.log(line);
       for (const line of describeConfig(loaded, localDateOf(Date.now()), options.days)) console.log(line);

@@ -1,6 +1,6 @@
 /** `bereik dead-letters replay`: sends fixed dead letters back to the switch topic (docs/operations.md). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../config/load.ts';
+import { loadCliConfig } from './local-defaults.ts';
 import { deadLetterReasons } from '../events/dead-letter.ts';
 
 function instant(value: string): number {
@@ -40,7 +40,7 @@ export function registerDeadLetterCommands(program: Command): void {
         to?: number;
         dryRun?: boolean;
       }) => {
-        const config = loadConfig(options.config);
+        const config = loadCliConfig(options.config);
         // Loaded here: `bereik --help` need not wait for Kafka's client.
         const [{ createKafka }, { replayDeadLetters }] = await Promise.all([
           import('../sources/kafka/kafka-client.ts'),

@@ -1,5 +1,6 @@
 /** `bereik run`: the processor, until SIGTERM or SIGINT, then a clean drain. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { configFile, localStackFallbacks } from './local-defaults.ts';
 import { reportAndExit } from './report-error.ts';
 
 /** A TCP port from the command line: a whole number from 1 to 65535. */
@@ -19,7 +20,11 @@ export function registerRunCommand(program: Command): void {
     .action(async (options: { config?: string; httpPort?: number }) => {
       // Loaded here, not at the top: `bereik --help` and the other commands need none of the pipeline.
       const { runProcessor } = await import('../main.ts');
-      const running = await runProcessor({ configPath: options.config, httpPort: options.httpPort });
+      const running = await runProcessor({
+        configPath: configFile(options.config),
+        fallbacks: localStackFallbacks,
+        httpPort: options.httpPort,
+      });
       const stop = (signal: string) => {
         console.error(`${signal}: draining`);
         running.stop().then(

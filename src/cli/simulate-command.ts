@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config/load.ts';
+import type { Config } from '../config/load.ts';
+import { loadCliConfig } from './local-defaults.ts';
 import { startOfLocalDay, isLocalDate } from '../domain/amsterdam-time.ts';
 import {
   DEFAULT_FAULTS,
@@ -251,7 +252,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--batch-size <n>', 'messages per Kafka send', '500')
     .option('--dry-run', 'generate only: count the messages, send nothing')
     .action(async (cli: SimulateCliOptions) => {
-      const config = loadConfig(cli.config);
+      const config = loadCliConfig(cli.config);
       const plan = parseSimulateOptions(cli, Date.now());
       const simulator = new SwitchSimulator(config, plan.simulator);
       const topic = cli.topic ?? config.kafka.topic;

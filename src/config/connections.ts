@@ -6,7 +6,6 @@
  * wrong path stops bereik with the variable's name instead of failing at the first connection.
  */
 import { readFileSync } from 'node:fs';
-import { endpointUrl } from '../stack/local-urls.ts';
 import { ConfigError } from './config-error.ts';
 
 /** PEM text read from files. Strings, not Buffers: the configuration is deeply frozen. */
@@ -59,7 +58,17 @@ export interface Connections {
   readonly kafka: KafkaConnection;
   readonly schemaRegistry: SchemaRegistryConnection;
   readonly clickhouse: ClickHouseConnection;
+  /** The endpoint variables that were not set, so the caller's fallback was used. */
+  readonly fromFallback: readonly EndpointVariable[];
 }
+
+export type EndpointVariable = 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'CLICKHOUSE_URL';
+
+/**
+ * What an unset endpoint variable means, given by the caller: the CLI passes the local
+ * development stack and says so in its log; without a fallback an unset variable is an error.
+ */
+export type EndpointFallbacks = Readonly<Partial<Record<EndpointVariable, string>>>;
 
 /** Every variable read here, for documentation and `bereik config check`. */
 export const connectionVariables = [
@@ -88,18 +97,23 @@ export const connectionVariables = [
 const securityProtocols = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 
 /** Reads and checks every connection setting; a ConfigError names the variable and the fix. */
-export function connectionsFromEnv(env: NodeJS.ProcessEnv = process.env): Connections {
-  const read = new EnvReader(env);
+export function connectionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  fallbacks: EndpointFallbacks = {},
+): Connections {
+  const read = new EnvReader(env, fallbacks);
   return {
     kafka: kafkaConnection(read),
     schemaRegistry: schemaRegistryConnection(read),
     clickhouse: clickhouseConnection(read),
+    fromFallback: read.fromFallback,
   };
 }
 
 function kafkaConnection(read: EnvReader): KafkaConnection {
-  const brokers = endpointUrl('kafka', read.env)
-    .url.split(',')
+  const brokers = read
+    .endpoint('KAFKA_BROKERS', 'host:port[,host:port...]')
+    .split(',')
     .map((b) => b.trim())
     .filter((b) => b !== '');
   if (brokers.length === 0)
@@ -138,7 +152,7 @@ function kafkaConnection(read: EnvReader): KafkaConnection {
 }
 
 function schemaRegistryConnection(read: EnvReader): SchemaRegistryConnection {
-  const text = endpointUrl('schemaRegistry', read.env).url;
+  const text = read.endpoint('SCHEMA_REGISTRY_URL', 'the registry URL, e.g. https://registry:8081');
   const url = read.url('SCHEMA_REGISTRY_URL', text);
   const username = read.optionalSecret('SCHEMA_REGISTRY_USERNAME');
   const password = read.optionalSecret('SCHEMA_REGISTRY_PASSWORD');
@@ -155,7 +169,7 @@ function schemaRegistryConnection(read: EnvReader): SchemaRegistryConnection {
 }
 
 function clickhouseConnection(read: EnvReader): ClickHouseConnection {
-  const text = endpointUrl('clickhouse', read.env).url;
+  const text = read.endpoint('CLICKHOUSE_URL', 'the HTTP interface, e.g. https://clickhouse:8443');
   const url = read.url('CLICKHOUSE_URL', text);
   const username = read.optionalSecret('CLICKHOUSE_USER');
   const password = read.optionalSecret('CLICKHOUSE_PASSWORD');
@@ -182,7 +196,22 @@ function httpsTls(read: EnvReader, url: URL, urlVariable: string, prefix: string
 
 /** Reads variables and the files they name, with errors that say which variable to fix. */
 class EnvReader {
-  constructor(readonly env: NodeJS.ProcessEnv) {}
+  readonly fromFallback: EndpointVariable[] = [];
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly fallbacks: EndpointFallbacks,
+  ) {}
+
+  /** An endpoint variable, else the caller's fallback (noted), else a ConfigError. */
+  endpoint(name: EndpointVariable, what: string): string {
+    const value = this.value(name);
+    if (value !== undefined) return value;
+    const fallback = this.fallbacks[name];
+    if (fallback === undefined) throw new ConfigError(`${name} is not set: set it to ${what}`);
+    this.fromFallback.push(name);
+    return fallback;
+  }
 
   value(name: string): string | undefined {
     const value = this.env[name];

@@ -95,3 +95,15 @@ export function describeConnections(connections: Connections): string[] {
     ])}`,
   ];
 }
+
+/** The line that says which endpoint variables were unset and what was used instead; undefined when none. */
+export function describeFallbacks(connections: Connections): string | undefined {
+  const used = connections.fromFallback;
+  if (used.length === 0) return undefined;
+  const value = {
+    KAFKA_BROKERS: connections.kafka.brokers.join(','),
+    SCHEMA_REGISTRY_URL: connections.schemaRegistry.url,
+    CLICKHOUSE_URL: connections.clickhouse.url,
+  };
+  return `${used.join(', ')} not set: using the local development stack (${used.map((n) => `${n}=${value[n]}`).join(', ')})`;
+}

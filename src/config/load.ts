@@ -4,16 +4,11 @@
  * ConfigError that names the field and the fix. The result is deeply frozen.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { repoRoot } from '../stack/paths.ts';
 import { ConfigError } from './config-error.ts';
-import { connectionsFromEnv, type Connections } from './connections.ts';
+import { connectionsFromEnv, type Connections, type EndpointFallbacks } from './connections.ts';
 import { configSchema, type ConfigFile } from './schema.ts';
-
-/** The example configuration in the repository, used when neither --config nor BEREIK_CONFIG is given. */
-export const defaultConfigPath = path.join(repoRoot, 'deploy', 'config', 'bereik.yaml');
 
 export interface Secrets {
   /** BEREIK_HMAC_KEY: the key that pseudonymises caller numbers. Never in the repository. */
@@ -26,8 +21,14 @@ export interface Config extends ConfigFile {
   readonly connections: Connections;
 }
 
-/** Reads, validates and freezes the configuration file and the endpoints from the environment. */
-export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaultConfigPath): Config {
+export interface LoadOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** What an unset endpoint variable means (the CLI passes the local development stack). */
+  readonly fallbacks?: EndpointFallbacks;
+}
+
+/** Reads, validates and freezes the configuration file and the connection settings from the environment. */
+export function loadConfig(file: string, options: LoadOptions = {}): Config {
   const text = readConfigText(file);
   let raw: unknown;
   try {
@@ -37,7 +38,11 @@ export function loadConfig(file: string = process.env['BEREIK_CONFIG'] ?? defaul
       `${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return deepFreeze({ ...parseConfig(raw, file), sourcePath: file, connections: connectionsFromEnv() });
+  return deepFreeze({
+    ...parseConfig(raw, file),
+    sourcePath: file,
+    connections: connectionsFromEnv(options.env, options.fallbacks),
+  });
 }
 
 /** Validates an already parsed configuration object; `source` names it in error messages. */
@@ -54,7 +59,7 @@ function readConfigText(file: string): string {
   } catch (error) {
     throw new ConfigError(
       `cannot read the configuration file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
-        `pass --config <file> or set BEREIK_CONFIG (an example is ${path.relative(process.cwd(), defaultConfigPath)})`,
+        'pass --config <file> or set BEREIK_CONFIG',
     );
   }
 }

@@ -1,13 +1,25 @@
 /**
- * What one flush hands to the sinks: the accepted events for the ledger, the facts (new and
- * corrected), tombstones for legs a correction removed, and the watermark for restart recovery.
- * The interfaces the processor needs from its sinks are here too, so the engine does not depend
- * on ClickHouse or Kafka types.
+ * The engine's seams: everything the processor needs from outside, and everything outside needs
+ * from it, as interfaces. Sources and sinks implement them; the processor imports only these
+ * (plus domain, events and transforms), so a new source or sink is a new implementation here,
+ * never a change to the engine.
+ *
+ *   consumer (sources) --IncomingMessage--> MessageHandler (the processor)
+ *     -> EventReader (sources: bytes to a validated, pseudonymised event, or a rejection)
+ *     -> trackers (transforms) -> SinkBatch -> FactSink (ClickHouse), DeadLetterSink (Kafka),
+ *        LiveCounters (Prometheus) -> flush() returns the offsets to commit.
  */
+import type { Targets } from '../config/targets.ts';
 import type { CallEvent } from '../events/call-event.ts';
-import type { DeadLetterReason } from '../events/dead-letter.ts';
-import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../events/facts.ts';
-import type { ReleasedCallback } from '../events/facts.ts';
+import type { DeadLetterReason, Rejection } from '../events/dead-letter.ts';
+import type {
+  CallFact,
+  CallStartFact,
+  CallbackFact,
+  LegFact,
+  ReleasedCallback,
+  SurveyFact,
+} from '../events/facts.ts';
 
 /** An accepted event with where it came from. */
 export type LedgerRow = CallEvent & { readonly kafkaPartition: number; readonly kafkaOffset: number };
@@ -62,6 +74,64 @@ export interface FactSink {
 /** The dead-letter topic. */
 export interface DeadLetterSink {
   send(deadLetters: readonly DeadLetter[]): Promise<void>;
+}
+
+export type ReadResult = { ok: true; event: CallEvent } | ({ ok: false } & Rejection);
+
+/**
+ * The edge: a message's bytes to a validated event (caller number pseudonymised, gemeente and
+ * queue known) or the reason it is a dead letter. Throws only when the answer may change on a
+ * retry (the schema registry cannot be reached); the processor waits that out.
+ */
+export interface EventReader {
+  read(value: Buffer | null, nowMs: number): Promise<ReadResult>;
+}
+
+/**
+ * The live counters (Prometheus in production): final facts counted as they become final, a
+ * correction retracting what it replaces, and the gauges of "now".
+ */
+export interface LiveCounters {
+  countCall(
+    legs: readonly LegFact[],
+    call: CallFact,
+    previous: { legs: readonly LegFact[]; call: CallFact } | undefined,
+  ): void;
+  countCallStart(fact: CallStartFact, previous: CallStartFact | undefined): void;
+  countSurvey(fact: SurveyFact): void;
+  countCallback(fact: CallbackFact, previous: CallbackFact | undefined): void;
+  /** Open queues, open and overdue callbacks per `gemeente|queue`, this year's targets. */
+  refreshGauges(
+    nowMs: number,
+    callbacks: ReadonlyMap<string, { open: number; overdue: number }>,
+    targets: Targets,
+  ): void;
+}
+
+/** What the consumer loop drives: the processor. */
+export interface MessageHandler {
+  /** Partitions owned now. */
+  readonly partitions: readonly number[];
+  /** Messages whose effect the sinks acknowledged, since start. */
+  readonly acknowledgedCount: number;
+  /** Consumed messages of one partition, in offset order; `position` when the fetch said where it ends. */
+  handle(
+    messages: readonly IncomingMessage[],
+    position?: { partition: number; highWatermark: number },
+  ): Promise<void>;
+  /** A rebalance began. */
+  rebalancing(): void;
+  /** The partitions owned after a group join. */
+  assign(partitions: readonly number[]): void;
+  /** Evidence of where a partition ends, from a probe started at `probedAt`. */
+  observeEnd(partition: number, end: { highWatermark: number; startOffset: number; probedAt: number }): void;
+  /** The offset after the latest one received of a partition. */
+  nextToRead(partition: number): number | undefined;
+  /** On a timer: lets event time follow the clock for partitions read to their end. */
+  tick(): void;
+  needsFlush(): boolean;
+  /** Writes what is buffered (waiting out outages) and returns the offsets now committable. */
+  flush(): Promise<Map<number, number>>;
 }
 
 export function emptyBatch(consumerGroup: string): SinkBatch {

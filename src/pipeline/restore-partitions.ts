@@ -4,7 +4,7 @@
  * the rest held in memory; both streamed, never one buffered read.
  */
 import type { Processor } from './processor.ts';
-import type { FactSink } from './sink-batch.ts';
+import type { FactSink } from './contracts.ts';
 import type { ReleasedCallback } from '../events/facts.ts';
 
 export interface RestoredPartition {

@@ -2,7 +2,7 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
-import { clickhouseClientOptions } from '../../src/stack/clickhouse-client-options.ts';
+import { clickhouseClientOptions } from '../../src/sinks/clickhouse/client-options.ts';
 import type { StackEndpoints } from '../../src/stack/stack.ts';
 
 export function kafkaClient(endpoints: StackEndpoints, clientId = 'bereik-test'): Kafka {

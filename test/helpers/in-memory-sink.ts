@@ -11,7 +11,7 @@ import type {
   FactSink,
   LedgerRow,
   SinkBatch,
-} from '../../src/pipeline/sink-batch.ts';
+} from '../../src/pipeline/contracts.ts';
 import { repeatCorrections } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
 import { REPEAT_WINDOW_MS } from '../../src/domain/kpi.ts';

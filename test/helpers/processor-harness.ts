@@ -12,7 +12,7 @@ import { Processor, type ProcessorDeps, type ProcessorOptions } from '../../src/
 import type { GroundTruth } from '../../src/simulate/index.ts';
 import { BusinessMetrics } from '../../src/sinks/prometheus/business-metrics.ts';
 import { MessageDecoder } from '../../src/sources/kafka/decode-message.ts';
-import { pseudonymiser } from '../../src/sources/kafka/pseudonymise.ts';
+import { switchEventReader } from '../../src/sources/kafka/event-reader.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.ts';
 import { countFacts } from '../../src/transforms/count-windows/count-facts.ts';
@@ -50,11 +50,15 @@ export function testProcessor(o: TestProcessorOptions): { processor: Processor; 
       consumerGroup: 'test',
       ...o.options,
     },
-    decoder: new MessageDecoder(o.schemas),
-    pseudonymise: pseudonymiser('k'.repeat(32)),
+    reader: switchEventReader({
+      decoder: new MessageDecoder(o.schemas),
+      queueIds: topology.queueIds,
+      hmacKey: 'k'.repeat(32),
+      maxFutureSkewMs: processing.maxFutureSkewSeconds * 1000,
+    }),
     sink: o.sink,
     deadLetters: o.sink,
-    business: new BusinessMetrics(registry, topology),
+    counters: new BusinessMetrics(registry, topology),
     telemetry: new PipelineMetrics(registry),
     log: createLogger('test', 'error'),
     now: o.now,

@@ -56,6 +56,7 @@ import {
   waitUntilProcessed,
   type RunNames,
 } from '../helpers/pipeline-run.ts';
+import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
 
 const endpoints = inject('endpoints');
 const prometheusUrl = endpoints.prometheus.url;
@@ -180,7 +181,11 @@ describe.skipIf(endpoints.prometheus.external)('alerting: one degraded departmen
       (await loadedRuleFiles(prometheusUrl)).has(testRules) ? true : undefined,
     );
 
-    processor = await runProcessor({ configPath: names.configPath, log: createLogger('alerting', 'warn') });
+    processor = await runProcessor({
+      configPath: names.configPath,
+      fallbacks: localStackFallbacks,
+      log: createLogger('alerting', 'warn'),
+    });
     await addScrapeTarget(target);
     // A scrape with every counter at 0 and the queue open, before any traffic.
     await eventually(

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createClient } from '@clickhouse/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { emptyBatch, type SinkBatch } from '../../src/pipeline/sink-batch.ts';
+import { emptyBatch, type SinkBatch } from '../../src/pipeline/contracts.ts';
 import { dirtyWindows, planCallbacks } from '../../src/sinks/clickhouse/dirty-windows.ts';
 import {
   encodeCall,
@@ -34,7 +34,7 @@ import {
 import { refreshStatements } from '../../src/sinks/clickhouse/rollup-sql.ts';
 import { schemaStatements } from '../../src/sinks/clickhouse/schema.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
-import { clickhouseClientOptions } from '../../src/stack/clickhouse-client-options.ts';
+import { clickhouseClientOptions } from '../../src/sinks/clickhouse/client-options.ts';
 import { runOnChdb } from '../../src/stack/chdb.ts';
 import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
 import type { LegFact } from '../../src/events/facts.ts';

@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CallEvent } from '../../src/events/call-event.ts';
-import { emptyBatch, type LedgerRow, type SinkBatch } from '../../src/pipeline/sink-batch.ts';
+import { emptyBatch, type LedgerRow, type SinkBatch } from '../../src/pipeline/contracts.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
 import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';

@@ -5,7 +5,7 @@
  */
 import { Partitioners } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
-import { DeadLetterProducer } from '../../src/sources/kafka/dead-letter-producer.ts';
+import { DeadLetterProducer } from '../../src/sinks/kafka/dead-letter-producer.ts';
 import { eventually, kafkaClient, uniqueName } from '../helpers/clients.ts';
 
 const endpoints = inject('endpoints');

@@ -23,11 +23,16 @@ import {
   type RunNames,
 } from '../helpers/pipeline-run.ts';
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
+import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
 
 const endpoints = inject('endpoints');
 
 async function processAll(names: RunNames): Promise<void> {
-  const processor = await runProcessor({ configPath: names.configPath, log: createLogger('replay', 'warn') });
+  const processor = await runProcessor({
+    configPath: names.configPath,
+    fallbacks: localStackFallbacks,
+    log: createLogger('replay', 'warn'),
+  });
   try {
     await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names));
   } finally {

@@ -19,7 +19,7 @@ import { simulate } from '../../src/simulate/index.ts';
 import { produceMessages } from '../../src/simulate/produce.ts';
 import { schemaStatements } from '../../src/sinks/clickhouse/schema.ts';
 import { runOnChdb } from '../../src/stack/chdb.ts';
-import { clickhouseClientOptions } from '../../src/stack/clickhouse-client-options.ts';
+import { clickhouseClientOptions } from '../../src/sinks/clickhouse/client-options.ts';
 import { scrapeTargetsFile, setScrapeTargets } from '../../src/stack/prometheus.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { eventually, kafkaClient, schemaRegistryClient } from '../helpers/clients.ts';
@@ -50,6 +50,7 @@ import {
   waitUntilProcessed,
   type RunNames,
 } from '../helpers/pipeline-run.ts';
+import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
 
 const endpoints = inject('endpoints');
 const prometheusUrl = endpoints.prometheus.url;
@@ -220,7 +221,11 @@ describe('Grafana dashboards on a real run', () => {
     const kafka = kafkaClient(endpoints);
 
     const started = Math.floor(Date.now() / 1000) - 1;
-    processor = await runProcessor({ configPath: names.configPath, log: createLogger('grafana', 'warn') });
+    processor = await runProcessor({
+      configPath: names.configPath,
+      fallbacks: localStackFallbacks,
+      log: createLogger('grafana', 'warn'),
+    });
     if (prometheusEnabled) {
       // Other integration tests set the scrape targets too: keep ours in the file while we run.
       await ensureScrapeTarget(instance);

@@ -27,6 +27,7 @@ import {
   storedWindows,
 } from '../helpers/stored-metrics.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
+import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
 
 const endpoints = inject('endpoints');
 
@@ -46,7 +47,11 @@ describe('pipeline end to end', () => {
       callsPerDay: 300,
       faults: allFaults,
     });
-    processor = await runProcessor({ configPath: names.configPath, log: createLogger('e2e', 'warn') });
+    processor = await runProcessor({
+      configPath: names.configPath,
+      fallbacks: localStackFallbacks,
+      log: createLogger('e2e', 'warn'),
+    });
     await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names));
   });
 

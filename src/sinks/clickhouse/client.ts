@@ -2,7 +2,7 @@
 import { rootCertificates } from 'node:tls';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConnection } from '../../config/connections.ts';
-import { clickhouseClientOptions } from '../../stack/clickhouse-client-options.ts';
+import { clickhouseClientOptions } from './client-options.ts';
 
 export function createClickHouseClient(connection: ClickHouseConnection): ClickHouseClient {
   const { credentials, tls } = connection;

@@ -15,7 +15,7 @@
  * counted there, replaces the stale one.
  */
 import { localDateOf } from '../../domain/index.ts';
-import type { SinkBatch } from '../../pipeline/sink-batch.ts';
+import type { SinkBatch } from '../../pipeline/contracts.ts';
 import { dueDateOf } from './encode-rows.ts';
 import type { CallbackFact } from '../../events/facts.ts';
 

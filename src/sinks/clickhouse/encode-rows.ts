@@ -11,7 +11,7 @@
  */
 import { isSatisfiedScore, localDateOf } from '../../domain/index.ts';
 import type { CallEvent } from '../../events/call-event.ts';
-import type { LedgerRow } from '../../pipeline/sink-batch.ts';
+import type { LedgerRow } from '../../pipeline/contracts.ts';
 import { utcDateTimeText } from './sql-literals.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 

@@ -12,7 +12,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TargetMetric } from '../../config/targets.ts';
-import type { FactSink, SinkBatch } from '../../pipeline/sink-batch.ts';
+import type { FactSink, SinkBatch } from '../../pipeline/contracts.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
 import {

@@ -14,7 +14,7 @@
  */
 import type { Producer } from 'kafkajs';
 import { reasonSymbol, type DeadLetterRecord } from '../../events/dead-letter-record.ts';
-import type { DeadLetter, DeadLetterSink } from '../../pipeline/sink-batch.ts';
+import type { DeadLetter, DeadLetterSink } from '../../pipeline/contracts.ts';
 
 /**
  * Kafka refuses a record batch over message.max.bytes (1 MiB by default): requests are sent in

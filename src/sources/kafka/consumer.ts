@@ -12,8 +12,7 @@
  * process exits and is restarted instead of looking alive.
  */
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { Processor } from '../../pipeline/processor.ts';
-import type { IncomingMessage } from '../../pipeline/sink-batch.ts';
+import type { IncomingMessage, MessageHandler } from '../../pipeline/contracts.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { PipelineMetrics } from '../../telemetry/pipeline-metrics.ts';
 
@@ -23,7 +22,8 @@ export interface ConsumerLoopOptions {
   readonly groupId: string;
   /** @default 30 000 */
   readonly sessionTimeoutMs?: number;
-  readonly processor: Processor;
+  /** The engine the loop feeds (the processor). */
+  readonly processor: MessageHandler;
   readonly telemetry: PipelineMetrics;
   readonly log: Logger;
   /** How often the timer ticks (gauges, event time of quiet partitions, time-based flush, probe). @default 1000 */

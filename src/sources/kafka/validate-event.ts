@@ -7,10 +7,10 @@ import type { CallEvent, RawCallEvent } from '../../events/call-event.ts';
 import type { Rejection } from '../../events/dead-letter.ts';
 
 /** The configured gemeenten and their queue ids. */
-export type Topology = ReadonlyMap<string, ReadonlySet<string>>;
+export type QueueIdsByGemeente = ReadonlyMap<string, ReadonlySet<string>>;
 
 export interface ValidationContext {
-  readonly topology: Topology;
+  readonly queueIds: QueueIdsByGemeente;
   /** Keyed HMAC of a caller number. */
   readonly pseudonymise: (callerNumber: string) => string;
   /** The consumer's clock, only to reject timestamps in the future. */
@@ -53,7 +53,7 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
       `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})${ahead}`,
     );
   }
-  const queues = context.topology.get(gemeente);
+  const queues = context.queueIds.get(gemeente);
   if (queues === undefined)
     return reject('unknown-gemeente', `${what}: gemeente '${gemeente}' is not configured`);
   const base = { eventId, occurredAt, gemeente };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.ts';
 import { explainConnectionFailure } from '../../../src/config/connection-failures.ts';
 import { connectionsFromEnv } from '../../../src/config/connections.ts';
+import { localStackFallbacks } from '../../../src/cli/local-defaults.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bereik-connections-'));
 const file = (name: string, text: string) => {
@@ -18,9 +19,11 @@ const caFile = file('ca.pem', cert);
 const certFile = file('client.pem', cert);
 const keyFile = file('client.key', key);
 
+const withLocalStack = (env: Record<string, string>) => connectionsFromEnv(env, localStackFallbacks);
+
 function failure(env: Record<string, string>): string {
   try {
-    connectionsFromEnv(env);
+    connectionsFromEnv(env, localStackFallbacks);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -29,8 +32,14 @@ function failure(env: Record<string, string>): string {
 }
 
 describe('connection settings from the environment', () => {
-  it('defaults to the local stack, in plain text, without credentials', () => {
-    const c = connectionsFromEnv({});
+  it('refuses an unset endpoint unless the caller gives a fallback', () => {
+    expect(() => connectionsFromEnv({})).toThrow('KAFKA_BROKERS is not set: set it to host:port');
+    expect(() => connectionsFromEnv({ KAFKA_BROKERS: 'k:9092' })).toThrow('SCHEMA_REGISTRY_URL is not set');
+  });
+
+  it('uses the fallbacks for unset endpoints and says which, in plain text, without credentials', () => {
+    const c = connectionsFromEnv({}, localStackFallbacks);
+    expect(c.fromFallback).toEqual(['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL']);
     expect(c.kafka).toEqual({
       brokers: ['127.0.0.1:19092'],
       securityProtocol: 'PLAINTEXT',
@@ -46,7 +55,7 @@ describe('connection settings from the environment', () => {
   });
 
   it('reads SASL over TLS with the CA, a client certificate and the password from a file', () => {
-    const c = connectionsFromEnv({
+    const c = withLocalStack({
       KAFKA_BROKERS: 'kafka-1:9093, kafka-2:9093',
       KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
       KAFKA_TLS_CA_FILE: caFile,
@@ -65,13 +74,13 @@ describe('connection settings from the environment', () => {
   });
 
   it('uses the system CAs for TLS without a CA file', () => {
-    const c = connectionsFromEnv({ KAFKA_SECURITY_PROTOCOL: 'SSL' });
+    const c = withLocalStack({ KAFKA_SECURITY_PROTOCOL: 'SSL' });
     expect(c.kafka.tls).toEqual({ ca: undefined, clientCertificate: undefined });
     expect(c.kafka.sasl).toBeUndefined();
   });
 
   it('reads registry basic auth and CA, and ClickHouse user, password and CA for https', () => {
-    const c = connectionsFromEnv({
+    const c = withLocalStack({
       SCHEMA_REGISTRY_URL: 'https://registry.example:8081',
       SCHEMA_REGISTRY_USERNAME: 'key',
       SCHEMA_REGISTRY_PASSWORD: 'secret',

@@ -57,6 +57,7 @@ describe('describeConnections', () => {
         tls: { ca: undefined, clientCertificate: undefined },
       },
       clickhouse: { url: 'http://writer:ch-secret@clickhouse:8123', credentials: undefined, tls: undefined },
+      fromFallback: [],
     });
     expect(lines).toEqual([
       'Kafka kafka-1:9093,kafka-2:9093: SASL_SSL, SASL SCRAM-SHA-512 with a user and password, TLS with its own CA file',

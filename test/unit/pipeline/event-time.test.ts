@@ -4,7 +4,7 @@
  * with the in-memory store; messages are switch events in the Confluent wire format.
  */
 import { describe, expect, it } from 'vitest';
-import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
+import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import { exampleConfig, rawEvent, type FixtureEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';

@@ -7,7 +7,7 @@
  * Kafka, Schema Registry and ClickHouse is an integration test.
  */
 import { describe, expect, it } from 'vitest';
-import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
+import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import type { Registry } from 'prom-client';
 import { simulate, type GroundTruth } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';

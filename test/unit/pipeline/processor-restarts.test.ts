@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { restorePartition } from '../../../src/pipeline/restore-partitions.ts';
-import type { IncomingMessage } from '../../../src/pipeline/sink-batch.ts';
+import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';

@@ -7,7 +7,7 @@ import { Processor } from '../../../src/pipeline/processor.ts';
 import { retrier } from '../../../src/pipeline/retry.ts';
 import { BusinessMetrics } from '../../../src/sinks/prometheus/business-metrics.ts';
 import { MessageDecoder, RegistryUnavailableError } from '../../../src/sources/kafka/decode-message.ts';
-import { pseudonymiser } from '../../../src/sources/kafka/pseudonymise.ts';
+import { switchEventReader } from '../../../src/sources/kafka/event-reader.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
 import { PipelineMetrics } from '../../../src/telemetry/pipeline-metrics.ts';
 import { exampleConfig, rawEvent } from '../../helpers/fixtures.ts';
@@ -44,11 +44,15 @@ describe('Schema Registry outage', () => {
         batchMaxWaitMs: 10,
         consumerGroup: 't',
       },
-      decoder,
-      pseudonymise: pseudonymiser('k'.repeat(32)),
+      reader: switchEventReader({
+        decoder: decoder,
+        queueIds: topology.queueIds,
+        hmacKey: 'k'.repeat(32),
+        maxFutureSkewMs: 600_000,
+      }),
       sink,
       deadLetters: sink,
-      business: new BusinessMetrics(registry, topology),
+      counters: new BusinessMetrics(registry, topology),
       telemetry: new PipelineMetrics(registry),
       log: createLogger('test', 'error'),
       now: () => Date.parse('2026-11-23T12:00:00Z'),

@@ -7,7 +7,7 @@ import { exampleConfig, rawEvent } from '../../helpers/fixtures.ts';
 
 const topology = new Topology(exampleConfig());
 const context = {
-  topology: topology.queueIds,
+  queueIds: topology.queueIds,
   pseudonymise: pseudonymiser('k'.repeat(32)),
   nowMs: Date.parse('2026-11-23T12:00:00Z'),
   maxFutureSkewMs: 600_000,

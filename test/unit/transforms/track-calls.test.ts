@@ -16,7 +16,7 @@ const options = { allowedLatenessMs: 5 * minute, callTimeoutMs: 240 * minute, co
 
 function validate(raw: RawCallEvent): CallEvent {
   const result = validateCallEvent(raw, {
-    topology: topology.queueIds,
+    queueIds: topology.queueIds,
     pseudonymise: (n) => `hmac(${n})`,
     nowMs: Date.parse('2026-12-01T00:00:00Z'),
     maxFutureSkewMs: 600_000,

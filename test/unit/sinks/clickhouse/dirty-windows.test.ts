@@ -1,6 +1,6 @@
 /** Which rollup rows a batch makes stale, and which due dates a callback leaves (hand-worked times). */
 import { describe, expect, it } from 'vitest';
-import { emptyBatch } from '../../../../src/pipeline/sink-batch.ts';
+import { emptyBatch } from '../../../../src/pipeline/contracts.ts';
 import {
   dateOfDayNumber,
   dayNumberOf,

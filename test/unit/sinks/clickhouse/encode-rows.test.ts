@@ -1,6 +1,6 @@
 /** Facts and events as the rows ClickHouse stores: columns, UTC text, flags, and the end-to-end attribution. */
 import { describe, expect, it } from 'vitest';
-import type { LedgerRow } from '../../../../src/pipeline/sink-batch.ts';
+import type { LedgerRow } from '../../../../src/pipeline/contracts.ts';
 import {
   dueDateOf,
   encodeCallback,

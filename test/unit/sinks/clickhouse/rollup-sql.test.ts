@@ -1,6 +1,6 @@
 /** The recompute statements: phases, chunks that stay below 18.16's max_query_size, exact window sets. */
 import { describe, expect, it } from 'vitest';
-import { emptyBatch } from '../../../../src/pipeline/sink-batch.ts';
+import { emptyBatch } from '../../../../src/pipeline/contracts.ts';
 import { dirtyWindows } from '../../../../src/sinks/clickhouse/dirty-windows.ts';
 import { refreshStatements } from '../../../../src/sinks/clickhouse/rollup-sql.ts';
 import type { LegFact } from '../../../../src/events/facts.ts';

@@ -5,12 +5,12 @@
  */
 import type { Message, Producer, ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { deadLetterType, type DeadLetterRecord } from '../../../src/events/dead-letter-record.ts';
-import type { DeadLetter } from '../../../src/pipeline/sink-batch.ts';
+import { deadLetterType, type DeadLetterRecord } from '../../../../src/events/dead-letter-record.ts';
+import type { DeadLetter } from '../../../../src/pipeline/contracts.ts';
 import {
   DeadLetterProducer,
   type DeadLetterProducerOptions,
-} from '../../../src/sources/kafka/dead-letter-producer.ts';
+} from '../../../../src/sinks/kafka/dead-letter-producer.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,0 +1,115 @@
+/**
+ * Event time across the partitions a processor owns. The watermark is the minimum over them of
+ * the latest event time read, so one partition read ahead (Kafka hands out batches partition by
+ * partition) does not make the others' events look late; only a partition read to its end and
+ * quiet for a while follows the wall clock, so event time never jumps over unread backlog (before
+ * the first fetch, while paused by a sink outage, during a rebalance).
+ */
+
+/** What is known of one owned partition: the evidence event time moves on. */
+interface PartitionProgress {
+  /** The latest event time read, at most the clock plus the allowed skew (a fast switch clock is clamped). */
+  maxEventAt: number;
+  /** Whether everything written to it had been read, by the latest evidence (a fetch or a probe). */
+  caughtUp: boolean;
+  /** When its latest message arrived, or when it was assigned. */
+  lastMessageAt: number;
+  /** When it was assigned (or a rebalance began): end offsets probed before then say nothing of now. */
+  assignedAt: number;
+}
+
+export interface PartitionClockOptions {
+  /** A partition read to its end and quiet this long lets event time follow the clock. */
+  readonly idleAdvanceMs: number;
+  /** Event times further ahead of the clock count only up to the clock plus this. */
+  readonly maxFutureSkewMs: number;
+  /** Wall clock. */
+  readonly now: () => number;
+}
+
+export class PartitionClock {
+  readonly #partitions = new Map<number, PartitionProgress>();
+  readonly #options: PartitionClockOptions;
+
+  constructor(options: PartitionClockOptions) {
+    this.#options = options;
+  }
+
+  /** Partitions owned now. */
+  get partitions(): readonly number[] {
+    return [...this.#partitions.keys()];
+  }
+
+  /** Takes the partitions owned after a group join; returns those no longer owned. */
+  assign(partitions: readonly number[]): Set<number> {
+    const owned = new Set(partitions);
+    const lost = new Set([...this.#partitions.keys()].filter((p) => !owned.has(p)));
+    for (const p of lost) this.#partitions.delete(p);
+    for (const p of owned) if (!this.#partitions.has(p)) this.#partitions.set(p, this.#fresh());
+    return lost;
+  }
+
+  /** A rebalance began: until the group settles and new evidence comes, no partition counts as read to its end. */
+  rebalancing(): void {
+    const now = this.#options.now();
+    for (const p of this.#partitions.values()) {
+      p.caughtUp = false;
+      // A probe that started before the rebalance says nothing of the assignment after it.
+      p.assignedAt = now;
+    }
+  }
+
+  /** An accepted event of the partition, at `occurredAt`. */
+  eventRead(partition: number, occurredAt: number): void {
+    const p = this.#progress(partition);
+    const readUpTo = Math.min(occurredAt, this.#options.now() + this.#options.maxFutureSkewMs);
+    if (readUpTo > p.maxEventAt) p.maxEventAt = readUpTo;
+  }
+
+  /** A fetch of the partition was handled; `caughtUp` when the fetch said it reached the end. */
+  fetched(partition: number, caughtUp: boolean | undefined): void {
+    const p = this.#progress(partition);
+    p.lastMessageAt = this.#options.now();
+    if (caughtUp !== undefined) p.caughtUp = caughtUp;
+  }
+
+  /**
+   * Evidence of where a partition ends from a probe that started at `probedAt`: read to its end
+   * when the next offset to read is at the high watermark.
+   */
+  probed(partition: number, probedAt: number, nextToRead: number, highWatermark: number): void {
+    const p = this.#partitions.get(partition);
+    if (p === undefined || probedAt < p.assignedAt) return;
+    p.caughtUp = nextToRead >= highWatermark;
+  }
+
+  /**
+   * The minimum over owned partitions of how far their events are read; a partition read to its
+   * end and quiet for the idle time counts as read up to now, so a quiet partition does not hold
+   * the others back and the last calls of a quiet period become final.
+   */
+  watermark(): number {
+    const now = this.#options.now();
+    let min = Number.POSITIVE_INFINITY;
+    for (const p of this.#partitions.values()) {
+      const idle = p.caughtUp && now - p.lastMessageAt >= this.#options.idleAdvanceMs;
+      const readUpTo = idle ? Math.max(p.maxEventAt, now) : p.maxEventAt;
+      if (readUpTo < min) min = readUpTo;
+    }
+    return min === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : min;
+  }
+
+  #progress(partition: number): PartitionProgress {
+    let p = this.#partitions.get(partition);
+    if (p === undefined) {
+      p = this.#fresh();
+      this.#partitions.set(partition, p);
+    }
+    return p;
+  }
+
+  #fresh(): PartitionProgress {
+    const now = this.#options.now();
+    return { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false, lastMessageAt: now, assignedAt: now };
+  }
+}
