@@ -17,6 +17,7 @@ import {
   type SimulatorOptionsInput,
 } from '../simulate/options.ts';
 import { SwitchSimulator } from '../simulate/simulator.ts';
+import { BereikError } from '../errors.ts';
 
 /** The options as commander hands them over (strings, repeatable ones as arrays). */
 export interface SimulateCliOptions {
@@ -53,8 +54,13 @@ export interface SimulatePlan {
   readonly dryRun: boolean;
 }
 
-export class SimulateUsageError extends Error {
+export class SimulateUsageError extends BereikError {
   override readonly name = 'SimulateUsageError';
+  readonly code = 'USAGE';
+
+  constructor(message: string) {
+    super(message, { canRetry: false });
+  }
 }
 
 function number(name: string, text: string): number {

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../telemetry/logger.ts';
+import { cannotRetry } from '../errors.ts';
 
 export interface RetryOptions {
   readonly log: Logger;
@@ -35,7 +36,7 @@ export function retrier(options: RetryOptions): <T>(what: string, step: () => Pr
         if (options.signal?.aborted === true) throw error;
         const fatal = options.fatal?.(what, error);
         if (fatal !== undefined) throw fatal;
-        if ((error as { canRetry?: unknown }).canRetry === false) throw error;
+        if (cannotRetry(error)) throw error;
         options.onFailure?.(what, error);
         options.log.warn(`${what} failed, retrying in ${delay} ms`, {
           attempt,

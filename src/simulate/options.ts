@@ -5,6 +5,7 @@
  *
  * In: partial options (from a test or the CLI). Out: complete, validated options.
  */
+import { BereikError } from '../errors.ts';
 
 /** Faults the switch and its transport can show. All rates default to 0: a clean run. */
 export interface FaultOptions {
@@ -166,8 +167,13 @@ export const invalidEventFaults = [
   'contradictionRate',
 ] as const;
 
-export class SimulatorOptionError extends Error {
+export class SimulatorOptionError extends BereikError {
   override readonly name = 'SimulatorOptionError';
+  readonly code = 'SIMULATOR_OPTION_INVALID';
+
+  constructor(message: string) {
+    super(message, { canRetry: false });
+  }
 }
 
 function checkRatio(name: string, value: number): void {

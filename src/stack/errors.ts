@@ -2,7 +2,10 @@
  * The one error the local stack raises: it names the piece that failed, the cause, the log file
  * to read and what the user can do about it, so a failed `stack up` is never a bare stack trace.
  */
-export class StackError extends Error {
+import { BereikError } from '../errors.ts';
+
+export class StackError extends BereikError {
+  readonly code = 'STACK_FAILED';
   readonly piece: string;
   readonly logFile: string | undefined;
   readonly hint: string;
@@ -13,7 +16,7 @@ export class StackError extends Error {
     hint: string,
     options: { logFile?: string; cause?: unknown } = {},
   ) {
-    super(`${piece}: ${problem}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(`${piece}: ${problem}`, { canRetry: false, cause: options.cause });
     this.name = 'StackError';
     this.piece = piece;
     this.logFile = options.logFile;

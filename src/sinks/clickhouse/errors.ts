@@ -9,6 +9,7 @@
  * The client does not parse 18.16's error text (`Code: 62, e.displayText() = DB::Exception: ...`),
  * so the ClickHouse error code is read from the message; current servers write `Code: 62. DB::...`.
  */
+import { BereikError } from '../../errors.ts';
 
 export const sinkErrorCodes = [
   /** ClickHouse could not be reached or was overloaded; try again later. */
@@ -20,10 +21,8 @@ export const sinkErrorCodes = [
 ] as const;
 export type SinkErrorCode = (typeof sinkErrorCodes)[number];
 
-export class SinkError extends Error {
+export class SinkError extends BereikError {
   readonly code: SinkErrorCode;
-  /** True when the same call may succeed later (network, server down or overloaded). */
-  readonly canRetry: boolean;
   /** ClickHouse's numeric error code, when the server answered with one. */
   readonly serverCode: number | undefined;
   /** The statement (or `INSERT INTO table`) that failed. */
@@ -34,10 +33,10 @@ export class SinkError extends Error {
     message: string,
     options: { canRetry: boolean; serverCode?: number; statement?: string; cause?: unknown },
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // canRetry: true when the same call may succeed later (network, server down or overloaded).
+    super(message, { canRetry: options.canRetry, cause: options.cause });
     this.name = 'SinkError';
     this.code = code;
-    this.canRetry = options.canRetry;
     this.serverCode = options.serverCode;
     this.statement = options.statement;
   }

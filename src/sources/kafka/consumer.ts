@@ -15,6 +15,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { IncomingMessage, MessageHandler } from '../../pipeline/contracts.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { PipelineMetrics } from '../../telemetry/pipeline-metrics.ts';
+import { cannotRetry } from '../../errors.ts';
 
 export interface ConsumerLoopOptions {
   readonly kafka: Kafka;
@@ -251,8 +252,7 @@ export class ConsumerLoop {
     } catch (error) {
       // Retrying a write that says it cannot succeed would wedge the pipeline behind it, with
       // every check green: stop, with the error (and its statement) in the log, and be restarted.
-      if ((error as { canRetry?: unknown }).canRetry === false)
-        this.#fatal(error instanceof Error ? error : new Error(String(error)));
+      if (cannotRetry(error)) this.#fatal(error instanceof Error ? error : new Error(String(error)));
       throw error;
     } finally {
       clearInterval(beating);

@@ -12,6 +12,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type { RawCallEvent } from '../../events/call-event.ts';
 import type { Rejection } from '../../events/dead-letter.ts';
+import { BereikError } from '../../errors.ts';
 
 export const callEventSchemaPath = new URL(
   '../../../schemas/nl.veertien.switch.v1.CallEvent.avsc',
@@ -24,9 +25,13 @@ export const callEventType: avro.Type = avro.Type.forSchema(
 );
 
 /** The registry did not answer (down, timeout, 5xx): retry later, the message is fine. */
-export class RegistryUnavailableError extends Error {
+export class RegistryUnavailableError extends BereikError {
   override readonly name = 'RegistryUnavailableError';
-  readonly canRetry = true;
+  readonly code = 'REGISTRY_UNAVAILABLE';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { canRetry: true, ...options });
+  }
 }
 
 export type DecodeResult = { ok: true; raw: RawCallEvent; schemaId: number } | ({ ok: false } & Rejection);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retrier } from '../../../src/pipeline/retry.ts';
+import { SinkError } from '../../../src/sinks/clickhouse/errors.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
 
 const log = createLogger('retry-test', 'error');
@@ -32,7 +33,7 @@ describe('retrier', () => {
       }),
     ).rejects.toBe(fatal);
     expect(calls).toBe(1);
-    const bug = Object.assign(new Error('syntax error'), { canRetry: false });
+    const bug = new SinkError('CLICKHOUSE_REJECTED', 'syntax error', { canRetry: false });
     await expect(retry('step', () => Promise.reject(bug))).rejects.toBe(bug);
   });
 });
