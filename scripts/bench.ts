@@ -31,6 +31,7 @@ import {
   waitUntilProcessed,
   type RunNames,
 } from '../test/helpers/pipeline-run.ts';
+import { CREATED_TOPIC_PARTITIONS } from '../src/sources/kafka/topics.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const topic = `bench.switch-events.${target}`;
@@ -84,7 +85,10 @@ if (!(await backlogUsable()) && (await admin.listTopics()).includes(topic)) {
 let messages = await topicSize();
 if (messages < target) {
   if (messages === 0)
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: CREATED_TOPIC_PARTITIONS }],
+      waitForLeaders: true,
+    });
   log(`producing ${target} simulated messages to ${topic} ...`);
   const config = parseConfig(
     parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
@@ -233,7 +237,10 @@ log(`  events by result: ${JSON.stringify(outcomes)} (orphan path: ${outcomes['o
 
 // 5. Latency at a steady rate.
 const liveTopic = `bench.live.${Date.now()}`;
-await admin.createTopics({ topics: [{ topic: liveTopic, numPartitions: 6 }], waitForLeaders: true });
+await admin.createTopics({
+  topics: [{ topic: liveTopic, numPartitions: CREATED_TOPIC_PARTITIONS }],
+  waitForLeaders: true,
+});
 const live = benchConfig('benchlive', { topic: liveTopic, allowedLatenessSeconds: 0 });
 const liveChild = startProcessorProcess(endpoints, live);
 process.on('exit', () => {

@@ -27,6 +27,7 @@ import { ConsumerLoop } from './sources/kafka/consumer.ts';
 import { DeadLetterProducer } from './sinks/kafka/dead-letter-producer.ts';
 import { MessageDecoder } from './sources/kafka/decode-message.ts';
 import { switchEventReader } from './sources/kafka/event-reader.ts';
+import { ensureTopics } from './sources/kafka/topics.ts';
 import { createKafka } from './sources/kafka/kafka-client.ts';
 import { createSchemaRegistry } from './sources/kafka/schema-registry-client.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -164,7 +165,10 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
     starting = 'connecting to Kafka';
     const admin = kafka.admin();
     await retry('Kafka', () => admin.connect());
-    await retry('Kafka', () => ensureTopics(admin, [config.kafka.topic, config.kafka.deadLetterTopic], log));
+    const created = await retry('Kafka', () =>
+      ensureTopics(admin, [config.kafka.topic, config.kafka.deadLetterTopic]),
+    );
+    if (created.length > 0) log.info('created topics', { topics: created });
     await admin.disconnect();
     const producer: Producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -307,21 +311,6 @@ function targetRows(config: Config, topology: Topology, targets: Targets) {
       ),
     ),
   );
-}
-
-async function ensureTopics(
-  admin: ReturnType<Kafka['admin']>,
-  topics: readonly string[],
-  log: Logger,
-): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length === 0) return;
-  await admin.createTopics({
-    topics: missing.map((topic) => ({ topic, numPartitions: 6 })),
-    waitForLeaders: true,
-  });
-  log.info('created topics', { topics: missing });
 }
 
 function dependencyOf(what: string): Dependency {

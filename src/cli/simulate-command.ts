@@ -11,6 +11,7 @@ import { loadCliConfig } from './local-defaults.ts';
 import { startOfLocalDay, isLocalDate } from '../domain/amsterdam-time.ts';
 import {
   DEFAULT_FAULTS,
+  EVERY_FAULT,
   invalidEventFaults,
   malformedFaults,
   type FaultOptions,
@@ -36,6 +37,7 @@ export interface SimulateCliOptions {
   lateBeyondShare?: string;
   outOfOrder?: string;
   neverEnded?: string;
+  everyFault?: boolean;
   malformed?: string;
   invalid?: string;
   fault: string[];
@@ -134,7 +136,9 @@ export function parseSimulateOptions(cli: SimulateCliOptions, nowMs: number): Si
     throw new SimulateUsageError('--expected-out needs a run that ends: add --duration or --to to --live');
   }
 
-  const faults: Partial<Record<keyof FaultOptions, number>> = {};
+  // The preset first, so the single options below can change one rate of it.
+  const faults: Partial<Record<keyof FaultOptions, number>> =
+    cli.everyFault === true ? { ...EVERY_FAULT } : {};
   const set = (key: keyof FaultOptions, value: number | undefined) => {
     if (value !== undefined) faults[key] = value;
   };
@@ -226,6 +230,10 @@ export function registerSimulateCommand(program: Command): void {
       '--run-id <tag>',
       'tag in every id (default s<seed>); give another to replay the same seed into one topic',
     )
+    .option(
+      '--every-fault',
+      'inject every kind of fault at the test preset rates (2% duplicates, 3% late, ...)',
+    )
     .option('--duplicates <rate>', 'share of events delivered twice')
     .option('--late <rate>', 'share of events delivered late')
     .option(
@@ -306,10 +314,11 @@ async function produceToKafka(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // Loaded here, not at the top: they take a good part of a second, which `bereik --help` need not wait.
-  const [{ Partitioners }, { createKafka }, { createSchemaRegistry }, { produceMessages }] =
+  const [{ Partitioners }, { createKafka }, { ensureTopics }, { createSchemaRegistry }, { produceMessages }] =
     await Promise.all([
       import('kafkajs'),
       import('../sources/kafka/kafka-client.ts'),
+      import('../sources/kafka/topics.ts'),
       import('../sources/kafka/schema-registry-client.ts'),
       import('../simulate/produce.ts'),
     ]);
@@ -319,9 +328,7 @@ async function produceToKafka(
     await admin.connect();
     try {
       // Only a fresh local stack needs this; asking first keeps the broker from logging an error.
-      if (!(await admin.listTopics()).includes(topic)) {
-        await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-      }
+      await ensureTopics(admin, [topic]);
     } finally {
       await admin.disconnect();
     }

@@ -135,6 +135,27 @@ export const DEFAULT_FAULTS: FaultOptions = Object.freeze({
   contradictionRate: 0,
 });
 
+/**
+ * Every fault the simulator can inject, at rates that show each kind in a few days of traffic:
+ * the preset of the end-to-end tests, the fault benchmark and `bereik simulate --every-fault`.
+ */
+export const EVERY_FAULT: Partial<FaultOptions> = Object.freeze({
+  duplicateRate: 0.02,
+  lateRate: 0.03,
+  lateBeyondShare: 0.5,
+  outOfOrderRate: 0.02,
+  neverEndedRate: 0.01,
+  wrongMagicByteRate: 0.005,
+  unknownSchemaIdRate: 0.005,
+  undecodableRate: 0.005,
+  missingFieldRate: 0.005,
+  unknownQueueRate: 0.005,
+  unknownGemeenteRate: 0.005,
+  impossibleTimestampRate: 0.005,
+  invalidValueRate: 0.005,
+  contradictionRate: 0.005,
+});
+
 export const DEFAULT_BEHAVIOUR: BehaviourOptions = Object.freeze({
   kccReachability: 0.9,
   vakafdelingReachability: 0.8,

@@ -12,28 +12,11 @@ import { parse, stringify } from 'yaml';
 import { simulate, type GroundTruth, type SimulatorOptionsInput } from '../../src/simulate/index.ts';
 import { produceMessages } from '../../src/simulate/produce.ts';
 import type { StackEndpoints } from '../../src/stack/stack.ts';
+import { CREATED_TOPIC_PARTITIONS } from '../../src/sources/kafka/topics.ts';
 import { repoRoot } from '../../src/stack/paths.ts';
 import { kafkaClient, schemaRegistryClient, uniqueName } from './clients.ts';
 
 export const testHmacKey = 'end-to-end-test-key-0123456789abcdef';
-
-/** Every fault the simulator can inject, at rates that show each kind in a few days of traffic. */
-export const allFaults = {
-  duplicateRate: 0.02,
-  lateRate: 0.03,
-  lateBeyondShare: 0.5,
-  outOfOrderRate: 0.02,
-  neverEndedRate: 0.01,
-  wrongMagicByteRate: 0.005,
-  unknownSchemaIdRate: 0.005,
-  undecodableRate: 0.005,
-  missingFieldRate: 0.005,
-  unknownQueueRate: 0.005,
-  unknownGemeenteRate: 0.005,
-  impossibleTimestampRate: 0.005,
-  invalidValueRate: 0.005,
-  contradictionRate: 0.005,
-};
 
 export interface RunNames {
   readonly topic: string;
@@ -82,7 +65,7 @@ export async function createRunTopics(endpoints: StackEndpoints, names: RunNames
   try {
     await admin.createTopics({
       topics: [
-        { topic: names.topic, numPartitions: 6 },
+        { topic: names.topic, numPartitions: CREATED_TOPIC_PARTITIONS },
         { topic: names.deadLetterTopic, numPartitions: 1 },
       ],
       waitForLeaders: true,

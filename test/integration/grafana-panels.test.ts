@@ -42,7 +42,6 @@ import {
 } from '../helpers/grafana.ts';
 import {
   allCommitted,
-  allFaults,
   createRunTopics,
   metricValue,
   runConfig,
@@ -51,6 +50,7 @@ import {
   type RunNames,
 } from '../helpers/pipeline-run.ts';
 import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
+import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const endpoints = inject('endpoints');
 const prometheusUrl = endpoints.prometheus.url;
@@ -62,7 +62,7 @@ const traffic = {
   fromMs: Date.parse('2026-11-09T00:00:00+01:00'),
   toMs: Date.parse('2026-11-12T00:00:00+01:00'),
   callsPerDay: 300,
-  faults: allFaults,
+  faults: EVERY_FAULT,
 };
 /** The scrape interval of the `bereik` job (deploy/prometheus/prometheus.yml) and Grafana's datasource. */
 const scrapeSeconds = 5;

@@ -11,7 +11,6 @@ import { setScrapeTargets } from '../../src/stack/prometheus.ts';
 import { clickhouseClient, eventually } from '../helpers/clients.ts';
 import {
   allCommitted,
-  allFaults,
   deadLettersByReason,
   produceTraffic,
   runConfig,
@@ -28,6 +27,7 @@ import {
 } from '../helpers/stored-metrics.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { localStackFallbacks } from '../../src/cli/local-defaults.ts';
+import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const endpoints = inject('endpoints');
 
@@ -45,7 +45,7 @@ describe('pipeline end to end', () => {
       fromMs: Date.parse('2026-11-09T00:00:00+01:00'),
       toMs: Date.parse('2026-11-12T00:00:00+01:00'),
       callsPerDay: 300,
-      faults: allFaults,
+      faults: EVERY_FAULT,
     });
     processor = await runProcessor({
       configPath: names.configPath,

@@ -29,7 +29,6 @@ import { kafka as kafkaService } from '../../src/stack/kafka.ts';
 import { clickhouseClient, eventually, kafkaClient, schemaRegistryClient } from '../helpers/clients.ts';
 import {
   allCommitted,
-  allFaults,
   createRunTopics,
   deadLettersByReason,
   metricValue,
@@ -39,6 +38,7 @@ import {
   type RunNames,
 } from '../helpers/pipeline-run.ts';
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
+import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const endpoints = inject('endpoints');
 const clickhouse = clickhouseClient(endpoints);
@@ -177,7 +177,7 @@ describe('chaos', () => {
       fromMs: Date.parse('2026-08-03T00:00:00+02:00'),
       toMs: Date.parse('2026-08-31T00:00:00+02:00'),
       callsPerDay: 900,
-      faults: allFaults,
+      faults: EVERY_FAULT,
     });
     await createRunTopics(endpoints, names);
     const produced = await produce(names, messages);
@@ -227,7 +227,7 @@ describe('chaos', () => {
         fromMs: Date.parse('2026-06-01T00:00:00+02:00'),
         toMs: Date.parse('2026-06-08T00:00:00+02:00'),
         callsPerDay: 900,
-        faults: allFaults,
+        faults: EVERY_FAULT,
       });
       await createRunTopics(endpoints, names);
       const produced = await produce(names, messages);
@@ -272,7 +272,7 @@ describe('chaos', () => {
         fromMs: now - 9 * 3600_000,
         toMs: now - (4 * 60 + 50) * 60_000,
         callsPerDay: 4000,
-        faults: { ...allFaults, lateBeyondMs: 20 * 60_000 },
+        faults: { ...EVERY_FAULT, lateBeyondMs: 20 * 60_000 },
       });
       const all = [...messages];
       const half = Math.floor(all.length / 2);
@@ -348,7 +348,7 @@ describe('chaos', () => {
         fromMs: now - 8 * 3600_000,
         toMs: now - 5 * 3600_000,
         callsPerDay: 2000,
-        faults: allFaults,
+        faults: EVERY_FAULT,
       });
       await createRunTopics(endpoints, names);
       await produce(names, messages);

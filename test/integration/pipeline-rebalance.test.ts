@@ -9,13 +9,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clickhouseClient, eventually } from '../helpers/clients.ts';
 import {
   allCommitted,
-  allFaults,
   metricValue,
   produceTraffic,
   runConfig,
   startProcessorProcess,
 } from '../helpers/pipeline-run.ts';
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
+import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const endpoints = inject('endpoints');
 const clickhouse = clickhouseClient(endpoints);
@@ -31,7 +31,7 @@ describe('processors in one consumer group', () => {
       fromMs: Date.parse('2026-09-14T00:00:00+02:00'),
       toMs: Date.parse('2026-10-19T00:00:00+02:00'),
       callsPerDay: 800,
-      faults: allFaults,
+      faults: EVERY_FAULT,
     });
     const ports = [names.httpPort, names.httpPort + 1000, names.httpPort + 1001];
     const processors: ChildProcess[] = [];

@@ -27,7 +27,6 @@ import { repoRoot } from '../../src/stack/paths.ts';
 import { clickhouseClient } from '../helpers/clients.ts';
 import {
   allCommitted,
-  allFaults,
   createRunTopics,
   deadLettersByReason,
   runConfig,
@@ -39,6 +38,7 @@ import { startSecuredKafka, testKafkaUsers, type SecuredKafka } from '../helpers
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
 import { makeTestPki, type TestPki } from '../helpers/test-pki.ts';
 import { startTlsProxy, type TlsProxy } from '../helpers/tls-proxy.ts';
+import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const stack = inject('endpoints');
 const registryUser = { username: 'bereik-registry', password: 'registry-test-secret' };
@@ -136,7 +136,7 @@ describe('secure connections', () => {
       fromMs: Date.parse('2026-11-10T00:00:00+01:00'),
       toMs: Date.parse('2026-11-11T00:00:00+01:00'),
       callsPerDay: 200,
-      faults: allFaults,
+      faults: EVERY_FAULT,
     });
     // The simulator's messages go in through the secured listener and the secured registry too.
     const producer = createKafka(connections.kafka, { clientId: 'secure-test' }).producer({

@@ -59,6 +59,20 @@ describe('bereik simulate options', () => {
     expect(plan.simulator.callsPerDay).toEqual({ GM0307: 800, GM0034: 300 });
   });
 
+  it('starts from the every-fault preset with --every-fault, a single option changing one rate', () => {
+    const plan = parseSimulateOptions(
+      { ...base, from: '2025-01-01', to: '2025-02-01', everyFault: true, duplicates: '0.1' },
+      now,
+    );
+    expect(plan.simulator.faults).toMatchObject({
+      duplicateRate: 0.1,
+      lateRate: 0.03,
+      neverEndedRate: 0.01,
+      unknownQueueRate: 0.005,
+      contradictionRate: 0.005,
+    });
+  });
+
   it('says what is wrong', () => {
     expect(() => parseSimulateOptions({ ...base }, now)).toThrow(/--from and --to/);
     expect(() => parseSimulateOptions({ ...base, from: '2026-05-01', to: '2026-07-01' }, now)).toThrow(
