@@ -15,7 +15,7 @@ import { MessageDecoder } from '../../src/sources/kafka/decode-message.ts';
 import { switchEventReader } from '../../src/sources/kafka/event-reader.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.ts';
-import { countFacts } from '../../src/transforms/count-windows/count-facts.ts';
+import { countFacts } from './count-facts.ts';
 import type { InMemorySchemaStore } from './in-memory-registry.ts';
 import type { InMemorySink } from './in-memory-sink.ts';
 

@@ -3,12 +3,12 @@
  * leg counters (a leg in the minute it entered its queue), per gemeente × minute end-to-end
  * (window of the first offered leg), repeat (window of CALL_STARTED) and satisfaction (window of
  * the answer), callbacks requested / completed per minute of the event, and callbacks on time per
- * local date of the due moment. The in-memory twin of the ClickHouse rollups, used to check a run
- * against the simulator's ground truth and by the benchmark; keys are `gemeente|queue|minuteMs`.
+ * local date of the due moment. The in-memory twin of the ClickHouse rollups, used by the unit tests
+ * to check a processor run against the simulator's ground truth; keys are `gemeente|queue|minuteMs`.
  *
  * Input facts must be final and deduplicated (the highest version per key).
  */
-import { localDateOf } from '../../domain/amsterdam-time.ts';
+import { localDateOf } from '../../src/domain/amsterdam-time.ts';
 import {
   zeroLegCounts,
   type CallbackOnTimeCounts,
@@ -16,8 +16,8 @@ import {
   type MutableLegCounts,
   type RepeatCounts,
   type SatisfactionCounts,
-} from '../../domain/kpi.ts';
-import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
+} from '../../src/domain/kpi.ts';
+import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
 
 const MINUTE_MS = 60_000;
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
