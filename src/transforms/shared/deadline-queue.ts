@@ -1,11 +1,17 @@
 /**
- * A min-heap of (deadline, key) with lazy invalidation: pushing a new deadline for a key makes
- * older entries stale, and they are skipped when popped. Lets the trackers find what is due in
+ * Deadlines per key with lazy invalidation: setting a new deadline for a key makes its older heap
+ * entries stale, and they are skipped when popped. Lets the trackers find what is due in
  * O(log n) per change instead of scanning every open call on each watermark step.
  */
+import { Heap } from 'heap-js';
+
+interface Entry {
+  readonly deadline: number;
+  readonly key: string;
+}
+
 export class DeadlineQueue {
-  readonly #deadlines: number[] = [];
-  readonly #keys: string[] = [];
+  readonly #heap = new Heap<Entry>((a, b) => a.deadline - b.deadline);
   readonly #current = new Map<string, number>();
 
   get size(): number {
@@ -16,7 +22,7 @@ export class DeadlineQueue {
   set(key: string, deadline: number): void {
     if (this.#current.get(key) === deadline) return;
     this.#current.set(key, deadline);
-    this.#push(deadline, key);
+    this.#heap.push({ deadline, key });
   }
 
   has(key: string): boolean {
@@ -30,55 +36,13 @@ export class DeadlineQueue {
   /** Removes and returns the keys whose deadline is at or before `now`, earliest first. */
   popDue(now: number): string[] {
     const due: string[] = [];
-    while (this.#deadlines.length > 0 && (this.#deadlines[0] ?? Infinity) <= now) {
-      const [deadline, key] = this.#pop();
-      if (this.#current.get(key) === deadline) {
-        this.#current.delete(key);
-        due.push(key);
+    for (let top = this.#heap.peek(); top !== undefined && top.deadline <= now; top = this.#heap.peek()) {
+      this.#heap.pop();
+      if (this.#current.get(top.key) === top.deadline) {
+        this.#current.delete(top.key);
+        due.push(top.key);
       }
     }
     return due;
-  }
-
-  #push(deadline: number, key: string): void {
-    const d = this.#deadlines;
-    const k = this.#keys;
-    let i = d.length;
-    d.push(deadline);
-    k.push(key);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((d[parent] ?? 0) <= deadline) break;
-      d[i] = d[parent] ?? 0;
-      k[i] = k[parent] ?? '';
-      i = parent;
-    }
-    d[i] = deadline;
-    k[i] = key;
-  }
-
-  #pop(): [number, string] {
-    const d = this.#deadlines;
-    const k = this.#keys;
-    const top: [number, string] = [d[0] ?? 0, k[0] ?? ''];
-    const lastDeadline = d.pop() ?? 0;
-    const lastKey = k.pop() ?? '';
-    const n = d.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        const child = right < n && (d[right] ?? 0) < (d[left] ?? 0) ? right : left;
-        if ((d[child] ?? 0) >= lastDeadline) break;
-        d[i] = d[child] ?? 0;
-        k[i] = k[child] ?? '';
-        i = child;
-      }
-      d[i] = lastDeadline;
-      k[i] = lastKey;
-    }
-    return top;
   }
 }
