@@ -73,6 +73,8 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
   collectDefaultMetrics({ register: registry, prefix: 'bereik_process_' });
   const business = new BusinessMetrics(registry, topology);
   const telemetry = new PipelineMetrics(registry);
+  // Opening hours and targets are known before any dependency answers: shown from the first scrape.
+  business.refreshGauges(Date.now(), new Map(), targets);
 
   const kafka: Kafka = createKafka(connections.kafka, { clientId: config.kafka.clientId, log });
   const clickhouse = createClickHouseClient(connections.clickhouse);
@@ -88,7 +90,9 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
     signal: shutdown.signal,
     onFailure: (what, error) => {
       sinkTrouble = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-      telemetry.sinkErrors.inc({ sink: dependencyLabel(what) });
+      const dependency = dependencyLabel(what);
+      telemetry.sinkErrors.inc({ sink: dependency });
+      if (dependency === 'schema_registry') telemetry.registryRetries.inc();
       void loopRef.current?.keepAlive();
     },
     onRecovered: () => {
