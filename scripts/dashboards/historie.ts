@@ -5,7 +5,8 @@
 import { dashboard } from './dashboard.ts';
 import { percentColumn, targetSteps, timeseriesDefaults, ratioSeries, fromZero } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { barChart, section, sqlTimeseries, type PanelSpec } from './panels.ts';
+import { barChart, sqlTimeseries, type PanelSpec } from './panels.ts';
+import { section } from './layout.ts';
 import { fromDay, inRange, localMidnight, queueFilter, queueNames, toDay } from './sql.ts';
 import { sqlTable } from './tables.ts';
 import { clickhouseGemeenteVariable, clickhouseQueueVariable } from './variables.ts';

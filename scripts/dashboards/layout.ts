@@ -12,6 +12,9 @@ export interface RowSpec {
 
 export type Item = PanelSpec | RowSpec;
 
+/** A row header with the panels under it. */
+export const section = (title: string, panels: readonly PanelSpec[]): Item[] => [{ row: title }, ...panels];
+
 /** Left to right, starting a new line when a panel does not fit. */
 class Grid {
   #x = 0;

@@ -10,7 +10,8 @@ import {
   thresholds,
 } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { section, stat, timeseries, type PanelSpec } from './panels.ts';
+import { stat, timeseries, type PanelSpec } from './panels.ts';
+import { section } from './layout.ts';
 import {
   ANSWERED,
   OFFERED,

@@ -4,7 +4,6 @@
  * description, size, queries and units.
  */
 import { clickhouse, prometheus } from './datasources.ts';
-import type { Item } from './layout.ts';
 import type {
   DatasourceRef,
   FieldConfig,
@@ -46,9 +45,6 @@ export const panel = (base: PanelBase, content: PanelContent): PanelSpec => ({
   h: base.h,
   ...content,
 });
-
-/** A row header with the panels under it. */
-export const section = (title: string, panels: readonly PanelSpec[]): Item[] => [{ row: title }, ...panels];
 
 export interface StatSpec extends PanelBase {
   readonly expr: string;

@@ -11,7 +11,8 @@ import {
   whole,
 } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { barGauge, section, stat, timeseries, type PanelSpec } from './panels.ts';
+import { barGauge, stat, timeseries, type PanelSpec } from './panels.ts';
+import { section } from './layout.ts';
 import { histogramQuantile, orZero, overall, rateInterval } from './promql.ts';
 
 const quantile = (q: number, metric: string, by: string) =>

@@ -12,7 +12,8 @@ import {
   targetSteps,
 } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { section, stat, timeseries, type PanelSpec } from './panels.ts';
+import { stat, timeseries, type PanelSpec } from './panels.ts';
+import { section } from './layout.ts';
 import {
   callbacksOnTime,
   chosenGemeente,
