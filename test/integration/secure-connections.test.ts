@@ -24,6 +24,7 @@ import { produceMessages } from '../../src/simulate/produce.ts';
 import { createKafka } from '../../src/sources/kafka/kafka-client.ts';
 import { createSchemaRegistry } from '../../src/sources/kafka/schema-registry-client.ts';
 import { repoRoot } from '../../src/stack/paths.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { clickhouseClient } from '../helpers/clients.ts';
 import {
   allCommitted,
@@ -41,6 +42,8 @@ import { startTlsProxy, type TlsProxy } from '../helpers/tls-proxy.ts';
 import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
 const stack = inject('endpoints');
+/** kafkajs logs each refused connection; the tests check the errors themselves. */
+const quiet = createLogger('secure-test', 'error');
 const registryUser = { username: 'bereik-registry', password: 'registry-test-secret' };
 /** The stack's ClickHouse user with a password (deploy/clickhouse/users.xml). */
 const clickhouseUser = { username: 'bereik_password', password: 'bereik-local-password' };
@@ -216,7 +219,10 @@ describe('secure connections', () => {
 
   it('authenticates with PLAIN and SCRAM-SHA-256 too, and with a client certificate where one is required', async () => {
     const clusterSize = async (env: Record<string, string>) => {
-      const admin = createKafka(connectionsFromEnv(env).kafka, { clientId: 'secure-test' }).admin();
+      const admin = createKafka(connectionsFromEnv(env).kafka, {
+        clientId: 'secure-test',
+        log: quiet,
+      }).admin();
       await admin.connect();
       try {
         return (await admin.describeCluster()).brokers.length;
@@ -233,10 +239,14 @@ describe('secure connections', () => {
       });
     expect(await clusterSize(sasl('PLAIN', testKafkaUsers.plain))).toBe(1);
     expect(await clusterSize(sasl('scram-sha-256', testKafkaUsers.scram256))).toBe(1);
+    // The registry and ClickHouse settings of secureEnv, Kafka over mutual TLS without SASL.
+    const { SCHEMA_REGISTRY_URL, CLICKHOUSE_URL } = secureEnv();
     const mutual = {
       KAFKA_BROKERS: broker.mutualTls,
       KAFKA_SECURITY_PROTOCOL: 'SSL',
       KAFKA_TLS_CA_FILE: pki.caFile,
+      SCHEMA_REGISTRY_URL: SCHEMA_REGISTRY_URL ?? '',
+      CLICKHOUSE_URL: CLICKHOUSE_URL ?? '',
     };
     expect(
       await clusterSize({

@@ -6,6 +6,11 @@
  * call that has an earlier call of the same caller within 168 h. A repeat flag only ever goes
  * from false to true (version 1 -> 2), so whichever processor reconciles last, with the most
  * starts stored, leaves the exact answer; none can lower it.
+ *
+ * A raised flag changes its call's rollup windows, which the same write recomputes. A processor
+ * killed between storing the raise and recomputing would leave them behind, and the replay finds
+ * the flag already raised: so every write also recomputes the windows of the stored repeats its
+ * own starts cause (repeatsCausedBy), raised now or before. Recomputing is idempotent.
  */
 import { sqlIdentifier, sqlString, sqlStringList, utcDateTimeText } from './sql-literals.ts';
 import type { CallStartFact } from '../../events/facts.ts';
@@ -72,4 +77,37 @@ export function repeatCorrections(rows: readonly StoredStartRow[]): CallStartFac
     }
   }
   return corrected;
+}
+
+/**
+ * The stored starts that are repeats because of a start in `batch`: same gemeente and caller,
+ * started after it and at most the repeat window later. Their rollup windows are recomputed with
+ * the batch's (see the top of this file).
+ */
+export function repeatsCausedBy(
+  rows: readonly StoredStartRow[],
+  batch: readonly CallStartFact[],
+): CallStartFact[] {
+  const batchStarts = new Map<string, number[]>();
+  for (const s of batch) {
+    if (s.callerKey === null) continue;
+    const key = `${s.gemeente}|${s.callerKey}`;
+    batchStarts.set(key, [...(batchStarts.get(key) ?? []), s.startedAt]);
+  }
+  const caused: CallStartFact[] = [];
+  for (const r of rows) {
+    if (Number(r.is_repeat) !== 1) continue;
+    const startedAt = Number(r.started_at_ms);
+    const earlier = batchStarts.get(`${r.gemeente}|${r.caller_key}`) ?? [];
+    if (earlier.some((t) => startedAt > t && startedAt - t <= REPEAT_WINDOW_MS))
+      caused.push({
+        callId: r.call_id,
+        gemeente: r.gemeente,
+        startedAt,
+        callerKey: r.caller_key,
+        repeat: true,
+        version: 2,
+      });
+  }
+  return caused;
 }

@@ -45,7 +45,12 @@ import {
   type StoredEventRow,
 } from './read-queries.ts';
 import { refreshStatements } from './rollup-sql.ts';
-import { repeatCorrections, storedStartsSql, type StoredStartRow } from './reconcile-repeats.ts';
+import {
+  repeatCorrections,
+  repeatsCausedBy,
+  storedStartsSql,
+  type StoredStartRow,
+} from './reconcile-repeats.ts';
 import { ensureSchema } from './schema.ts';
 import { sqlIdentifier } from './sql-literals.ts';
 import type { CallStartFact, CallbackFact } from '../../events/facts.ts';
@@ -157,14 +162,22 @@ export class ClickHouseSink implements FactSink {
     ]);
     // Repeat flags need every processor's call starts: raise them from what is stored now.
     const raised: CallStartFact[] = [];
+    // Stored repeats these starts cause: their windows are recomputed too, in case a write
+    // killed after storing their raise never recomputed them (see reconcile-repeats.ts).
+    const caused: CallStartFact[] = [];
     for (const starts of chunks(batch.callStarts, this.#maxIds)) {
       const repeatSql = storedStartsSql(this.#db, starts);
-      if (repeatSql !== undefined)
-        raised.push(...repeatCorrections(await this.#select<StoredStartRow>(repeatSql)));
+      if (repeatSql === undefined) continue;
+      const stored = await this.#select<StoredStartRow>(repeatSql);
+      raised.push(...repeatCorrections(stored));
+      caused.push(...repeatsCausedBy(stored, starts));
     }
     await this.#insert('call_starts', raised.map(encodeCallStart));
+    // Only for the dirty windows: the raised facts are written above, the caused ones are stored.
     const withRaised =
-      raised.length === 0 ? batch : { ...batch, callStarts: [...batch.callStarts, ...raised] };
+      raised.length + caused.length === 0
+        ? batch
+        : { ...batch, callStarts: [...batch.callStarts, ...raised, ...caused] };
     await this.#refreshRollups(dirtyWindows(withRaised, callbacks));
     if (batch.watermarkMs !== undefined) {
       const watermark = Math.max(0, Math.floor(batch.watermarkMs));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repeatCorrections } from '../../../../src/sinks/clickhouse/reconcile-repeats.ts';
+import { repeatCorrections, repeatsCausedBy } from '../../../../src/sinks/clickhouse/reconcile-repeats.ts';
 
 const row = (call_id: string, iso: string, is_repeat: number, caller_key = 'k') => ({
   call_id,
@@ -25,5 +25,29 @@ describe('reconcile repeat callers across processors', () => {
     expect(
       repeatCorrections([row('a', '2026-11-16T10:00:00Z', 0), row('b', '2026-11-16T10:00:00Z', 0)]),
     ).toEqual([]);
+  });
+
+  it('names the stored repeats a batch start causes, raised now or before, so their windows are recomputed', () => {
+    const start = (callId: string, iso: string, callerKey: string | null = 'k') => ({
+      callId,
+      gemeente: 'GM0307',
+      startedAt: Date.parse(iso),
+      callerKey,
+      repeat: false,
+      version: 1,
+    });
+    const caused = repeatsCausedBy(
+      [
+        row('w', '2026-11-16T10:00:00Z', 0), // the batch's own start
+        row('x', '2026-11-20T10:00:00Z', 1), // 96 h after w, marked a repeat (a raise stored earlier)
+        row('y', '2026-11-23T10:00:00Z', 1), // exactly 168 h after w: caused by it
+        row('z', '2026-11-23T10:00:00.001Z', 1), // 168 h + 1 ms: not caused by w
+        row('v', '2026-11-15T10:00:00Z', 1), // before w: not caused by it
+        row('u', '2026-11-17T10:00:00Z', 1, 'other'), // another caller
+        row('t', '2026-11-18T10:00:00Z', 0), // not a repeat (yet): repeatCorrections raises it
+      ],
+      [start('w', '2026-11-16T10:00:00Z'), start('n', '2026-11-16T10:00:00Z', null)],
+    );
+    expect(caused.map((c) => c.callId)).toEqual(['x', 'y']);
   });
 });
