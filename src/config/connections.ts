@@ -177,9 +177,11 @@ function clickhouseConnection(read: EnvReader): ClickHouseConnection {
     throw new ConfigError(
       'CLICKHOUSE_PASSWORD is set without CLICKHOUSE_USER: set the user too (default is the built-in user)',
     );
+  // A password for the user named in the URL: the variable wins over the URL's own password.
+  const user = username ?? (password === undefined ? undefined : decodeURIComponent(url.username));
   return {
     url: text,
-    credentials: username === undefined ? undefined : { username, password },
+    credentials: user === undefined ? undefined : { username: user, password },
     tls: httpsTls(read, url, 'CLICKHOUSE_URL', 'CLICKHOUSE'),
   };
 }

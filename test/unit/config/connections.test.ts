@@ -102,6 +102,11 @@ describe('connection settings from the environment', () => {
     });
   });
 
+  it("gives CLICKHOUSE_PASSWORD to the URL's user when CLICKHOUSE_USER is not set", () => {
+    const c = withLocalStack({ CLICKHOUSE_URL: 'http://writer@clickhouse:8123', CLICKHOUSE_PASSWORD: 'pw' });
+    expect(c.clickhouse.credentials).toEqual({ username: 'writer', password: 'pw' });
+  });
+
   it.each([
     [
       { KAFKA_SECURITY_PROTOCOL: 'TLS' },
