@@ -9,12 +9,19 @@
  * 4. bereik: `bereik run` as a child process on the backlog, from start to every offset committed
  *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process.
  *    BENCH_BATCH_ROWS sets clickhouse.batchMaxRows (default 10 000, the shipped default).
+ *    BENCH_PROFILE=1 also profiles this phase: the processor's CPU by part of bereik (V8's
+ *    --cpu-prof, folded stacks in .stack/profiles/ for a flame graph, rendered to
+ *    .stack/profiles/bereik-flamegraph.svg when inferno-flamegraph is installed) and ClickHouse's
+ *    statements by kind (system.query_log).
  * 5. Latency: a live phase at a steady rate, with the allowed lateness set to 0 so the figures are
  *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
  *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
  *    acknowledged by ClickHouse, read from bereik's own histograms.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { parse, stringify } from 'yaml';
@@ -32,6 +39,9 @@ import {
   type RunNames,
 } from '../test/helpers/pipeline-run.ts';
 import { CREATED_TOPIC_PARTITIONS } from '../src/sources/kafka/topics.ts';
+import { clickhouseClientOptions } from '../src/sinks/clickhouse/client-options.ts';
+import { stackDir } from '../src/stack/paths.ts';
+import { clickhouseBreakdown, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const topic = `bench.switch-events.${target}`;
@@ -200,7 +210,15 @@ function peakRssMiB(pid: number | undefined): number {
 }
 
 const backlog = benchConfig('bench', { topic });
-const child = startProcessorProcess(endpoints, backlog);
+const profiling = process.env['BENCH_PROFILE'] === '1';
+const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
+const profileSince = Date.now() / 1000;
+const child = startProcessorProcess(
+  endpoints,
+  backlog,
+  backlog.httpPort,
+  profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+);
 // Processors this script started never outlive it, whichever way it ends.
 process.on('exit', () => {
   child.kill('SIGKILL');
@@ -223,6 +241,7 @@ const outcomes = Object.fromEntries(
     ),
   ),
 );
+const exited = new Promise((resolve) => child.once('exit', resolve));
 child.kill('SIGTERM');
 const bereikRate = messages / seconds;
 log(
@@ -234,6 +253,11 @@ log(
 log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
 // A fresh start over a backlog must read it in event time: no event takes the orphan path.
 log(`  events by result: ${JSON.stringify(outcomes)} (orphan path: ${outcomes['orphan'] ?? 0})`);
+if (profiling) {
+  // The profile is written when the processor exits.
+  await exited;
+  await printProfile(profileDir, backlog.database, profileSince);
+}
 
 // 5. Latency at a steady rate.
 const liveTopic = `bench.live.${Date.now()}`;
@@ -289,6 +313,42 @@ for (const [name, what] of [
 }
 await admin.disconnect();
 process.exit(0);
+
+async function printProfile(dir: string, database: string, since: number): Promise<void> {
+  const profile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (profile === undefined) {
+    log(`  no CPU profile in ${dir}`);
+  } else {
+    log('  processor CPU by part (self time, natives charged to their caller):');
+    for (const p of cpuBreakdown(path.join(dir, profile)))
+      log(
+        `    ${p.part.padEnd(45)} ${(p.ms / 1000).toFixed(1).padStart(7)} s ${(p.share * 100).toFixed(1).padStart(5)} %`,
+      );
+    const folded = path.join(dir, 'bereik.folded');
+    foldedStacks(path.join(dir, profile), folded);
+    const svg = path.join(dir, 'bereik-flamegraph.svg');
+    const rendered = spawnSync('inferno-flamegraph', ['--title', 'bereik on the bench backlog', folded], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (rendered.status === 0) {
+      writeFileSync(svg, rendered.stdout);
+      log(`  flame graph: ${svg}`);
+    } else {
+      log(`  folded stacks: ${folded} (install inferno, \`cargo install inferno\`, for the flame graph)`);
+    }
+  }
+  const clickhouse = createClient(clickhouseClientOptions(endpoints.clickhouse.url));
+  log('  ClickHouse by statement kind (system.query_log):');
+  log(
+    `    ${'kind'.padEnd(40)} ${'count'.padStart(7)} ${'total s'.padStart(9)} ${'rows read'.padStart(12)} ${'rows written'.padStart(13)}`,
+  );
+  for (const k of await clickhouseBreakdown(clickhouse, database, since))
+    log(
+      `    ${k.kind.padEnd(40)} ${String(k.count).padStart(7)} ${(k.durationMs / 1000).toFixed(1).padStart(9)} ${k.readRows.toLocaleString('en').padStart(12)} ${k.writtenRows.toLocaleString('en').padStart(13)}`,
+    );
+  await clickhouse.close();
+}
 
 /** A quantile from a Prometheus histogram's buckets, as the upper bound of the bucket it falls in. */
 function quantile(text: string, name: string, q: number): string {

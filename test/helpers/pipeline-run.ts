@@ -144,10 +144,13 @@ export function startProcessorProcess(
   endpoints: StackEndpoints,
   names: RunNames,
   httpPort: number = names.httpPort,
+  /** Options for Node itself, e.g. `--cpu-prof` (the bench's profile). */
+  nodeArgs: readonly string[] = [],
 ): ChildProcess {
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       path.join(repoRoot, 'bin', 'bereik.js'),
       'run',
       '--config',
