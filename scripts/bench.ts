@@ -62,8 +62,16 @@ await admin.connect();
 
 async function topicSize(): Promise<number> {
   if (!(await admin.listTopics()).includes(topic)) return 0;
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  // A broker that has just started answers "not the leader" until its partitions have loaded.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    } catch (error) {
+      if ((error as { retriable?: unknown }).retriable !== true || attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 // 1. The backlog. Reused when it is there and its schema id still names the switch's schema (the

@@ -138,7 +138,7 @@ export async function clickhouseBreakdown(
   const result = await client.query({
     query: `SELECT substring(query, 1, 400) AS q, query_duration_ms AS ms, read_rows AS r, written_rows AS w
 FROM system.query_log
-WHERE type = 'QueryFinish' AND event_time >= toDateTime(${Math.floor(since)}) AND position(query, '${database}.') > 0`,
+WHERE toUInt8(type) = 2 AND event_time >= toDateTime(${Math.floor(since)}) AND position(query, '${database}.') > 0`,
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ q: string; ms: number; r: number; w: number }>();
