@@ -14,7 +14,7 @@ import { explainConnectionFailure, type Dependency } from './config/connection-f
 import type { EndpointFallbacks } from './config/connections.ts';
 import { describeFallbacks } from './config/describe-config.ts';
 import { loadConfig, loadSecrets, type Config } from './config/load.ts';
-import { Targets } from './config/targets.ts';
+import { streefcijferRows, targetYears, Targets } from './config/targets.ts';
 import { Topology } from './config/topology.ts';
 import { startHttpServer } from './http/server.ts';
 import { Processor } from './pipeline/processor.ts';
@@ -147,7 +147,9 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
 
   async function startPipeline(): Promise<RunningProcessor> {
     await retry('ClickHouse', () => sink.ensureSchema());
-    await retry('ClickHouse', () => sink.writeTargets(targetRows(config, topology, targets)));
+    await retry('ClickHouse', () =>
+      sink.writeTargets(streefcijferRows(topology, targets, targetYears(config, Date.now()))),
+    );
     await retry('ClickHouse', () =>
       sink.writeQueues(
         [...topology.gemeenten.values()].flatMap((g) =>
@@ -295,26 +297,6 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
         })()),
     };
   }
-}
-
-function targetRows(config: Config, topology: Topology, targets: Targets) {
-  const years = new Set<number>([
-    new Date().getUTCFullYear(),
-    ...config.targets.overrides.map((o) => o.year),
-  ]);
-  return [...topology.gemeenten.values()].flatMap((g) =>
-    [...g.queues.values()].flatMap((q) =>
-      [...years].flatMap((year) =>
-        (['reachability', 'callbacksOnTime'] as const).map((metric) => ({
-          year,
-          gemeente: g.code,
-          queue: q.id,
-          metric,
-          target: targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }),
-        })),
-      ),
-    ),
-  );
 }
 
 function dependencyOf(what: string): Dependency {
