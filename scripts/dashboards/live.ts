@@ -1,16 +1,8 @@
 /** Bereikbaarheid live: the KPIs of one gemeente's KCC and vakafdelingen, from Prometheus. */
 import { dashboard } from './dashboard.ts';
-import {
-  count,
-  fromZero,
-  percent,
-  ratioSeries,
-  targetLineOverride,
-  targetSteps,
-  thresholds,
-} from './field-config.ts';
+import { count, fromZero, percent, ratioSeries, targetSteps, thresholds } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { stat, timeseries, type PanelSpec } from './panels.ts';
+import { ratioAgainstTarget, stat, timeseries, type PanelSpec } from './panels.ts';
 import { section } from './layout.ts';
 import {
   ANSWERED,
@@ -135,34 +127,25 @@ const callStats = (): PanelSpec[] => [
 
 /** Per queue over the sliding window, with this year's streefcijfer as a dashed line (query B). */
 const reachabilityOverTime = (): PanelSpec[] => [
-  timeseries({
+  ratioAgainstTarget({
     title: 'Bereikbaarheid KCC in de tijd',
     description:
       'Beantwoord / aangeboden over het venster voor elk punt. Gestippeld: het streefcijfer van dit jaar; de stippellijn over de hele breedte is 90%. Geen lijn = niets aangeboden.',
     w: 12,
     h: 9,
-    queries: [
-      { expr: withQueueName(reachability(kccLegs, perQueue, slidingWindow)), legend: '{{queue_name}}' },
-      { expr: target(kccLegs, 'reachability'), legend: 'Streefcijfer {{queue_name}}' },
-    ],
-    field: ratioSeries(targetSteps(0.9)),
-    overrides: [targetLineOverride('B')],
+    ratio: withQueueName(reachability(kccLegs, perQueue, slidingWindow)),
+    target: target(kccLegs, 'reachability'),
+    steps: targetSteps(0.9),
   }),
-  timeseries({
+  ratioAgainstTarget({
     title: 'Bereikbaarheid vakafdelingen in de tijd',
     description:
       'Beantwoord / aangeboden per vakafdeling over het venster. Gestippeld: de streefcijfers van dit jaar; de stippellijn over de hele breedte is 80%.',
     w: 12,
     h: 9,
-    queries: [
-      {
-        expr: withQueueName(reachability(vakafdelingLegs, perQueue, slidingWindow)),
-        legend: '{{queue_name}}',
-      },
-      { expr: target(vakafdelingLegs, 'reachability'), legend: 'Streefcijfer {{queue_name}}' },
-    ],
-    field: ratioSeries(targetSteps(0.8)),
-    overrides: [targetLineOverride('B')],
+    ratio: withQueueName(reachability(vakafdelingLegs, perQueue, slidingWindow)),
+    target: target(vakafdelingLegs, 'reachability'),
+    steps: targetSteps(0.8),
   }),
 ];
 

@@ -4,6 +4,7 @@
  * description, size, queries and units.
  */
 import { clickhouse, prometheus } from './datasources.ts';
+import { ratioSeries, targetLineOverride, type Steps } from './field-config.ts';
 import type {
   DatasourceRef,
   FieldConfig,
@@ -96,6 +97,30 @@ export function timeseries(spec: TimeseriesSpec): PanelSpec {
     targets: prometheusTargets(spec.queries, 'range'),
     fieldConfig: { defaults: spec.field, overrides: spec.overrides ?? [] },
     options: timeseriesOptions,
+  });
+}
+
+export interface RatioAgainstTargetSpec extends PanelBase {
+  /** The ratio per queue, labelled with queue_name. */
+  readonly ratio: string;
+  /** Each queue's streefcijfer (query B), drawn dashed. */
+  readonly target: string;
+  readonly steps: Steps;
+}
+
+/** A ratio per queue over time with each queue's streefcijfer as a dashed line beside it. */
+export function ratioAgainstTarget(spec: RatioAgainstTargetSpec): PanelSpec {
+  return timeseries({
+    title: spec.title,
+    description: spec.description,
+    w: spec.w,
+    h: spec.h,
+    queries: [
+      { expr: spec.ratio, legend: '{{queue_name}}' },
+      { expr: spec.target, legend: 'Streefcijfer {{queue_name}}' },
+    ],
+    field: ratioSeries(spec.steps),
+    overrides: [targetLineOverride('B')],
   });
 }
 

@@ -7,12 +7,10 @@ import {
   dashedLineOverride,
   fromZero,
   percent,
-  ratioSeries,
-  targetLineOverride,
   targetSteps,
 } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { stat, timeseries, type PanelSpec } from './panels.ts';
+import { ratioAgainstTarget, stat, timeseries, type PanelSpec } from './panels.ts';
 import { section } from './layout.ts';
 import {
   callbacksOnTime,
@@ -112,18 +110,15 @@ const overTime = (): PanelSpec[] => [
     ],
     field: fromZero('short'),
   }),
-  timeseries({
+  ratioAgainstTarget({
     title: 'Op tijd afgehandeld per wachtrij',
     description:
       'Deel van de afgehandelde verzoeken dat op tijd was, per wachtrij waaraan het verzoek toebehoort, over het venster. Gestippeld: de streefcijfers van dit jaar; de stippellijn over de hele breedte is 95%.',
     w: 12,
     h: 9,
-    queries: [
-      { expr: withQueueName(callbacksOnTime(chosen, perQueue, slidingWindow)), legend: '{{queue_name}}' },
-      { expr: target(chosen, 'callbacksOnTime'), legend: 'Streefcijfer {{queue_name}}' },
-    ],
-    field: ratioSeries(onTimeTarget),
-    overrides: [targetLineOverride('B')],
+    ratio: withQueueName(callbacksOnTime(chosen, perQueue, slidingWindow)),
+    target: target(chosen, 'callbacksOnTime'),
+    steps: onTimeTarget,
   }),
   timeseries({
     title: 'Open en te laat per wachtrij',

@@ -1,8 +1,8 @@
 /** Vakafdelingen: every vakafdeling of one gemeente side by side, the worst first, from Prometheus. */
 import { dashboard } from './dashboard.ts';
-import { fromZero, ratioSeries, targetLineOverride, targetSteps, type Column } from './field-config.ts';
+import { fromZero, ratioSeries, targetSteps, type Column } from './field-config.ts';
 import type { Dashboard } from './model.ts';
-import { timeseries, type PanelSpec } from './panels.ts';
+import { ratioAgainstTarget, timeseries, type PanelSpec } from './panels.ts';
 import {
   ANSWERED,
   OFFERED,
@@ -114,21 +114,15 @@ const overviewTable = (): PanelSpec =>
   });
 
 const ratiosOverTime = (): PanelSpec[] => [
-  timeseries({
+  ratioAgainstTarget({
     title: 'Bereikbaarheid per vakafdeling',
     description:
       'Beantwoord / aangeboden per vakafdeling over het venster. Gestippeld: de streefcijfers van dit jaar; de stippellijn over de hele breedte is 80%.',
     w: 12,
     h: 9,
-    queries: [
-      {
-        expr: withQueueName(reachability(vakafdelingLegs, perQueue, slidingWindow)),
-        legend: '{{queue_name}}',
-      },
-      { expr: target(vakafdelingLegs, 'reachability'), legend: 'Streefcijfer {{queue_name}}' },
-    ],
-    field: ratioSeries(targetSteps(0.8)),
-    overrides: [targetLineOverride('B')],
+    ratio: withQueueName(reachability(vakafdelingLegs, perQueue, slidingWindow)),
+    target: target(vakafdelingLegs, 'reachability'),
+    steps: targetSteps(0.8),
   }),
   timeseries({
     title: 'Doorverbindingen aangenomen per vakafdeling',

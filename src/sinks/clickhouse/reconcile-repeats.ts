@@ -92,7 +92,9 @@ export function repeatsCausedBy(
   for (const s of batch) {
     if (s.callerKey === null) continue;
     const key = `${s.gemeente}|${s.callerKey}`;
-    batchStarts.set(key, [...(batchStarts.get(key) ?? []), s.startedAt]);
+    const times = batchStarts.get(key);
+    if (times === undefined) batchStarts.set(key, [s.startedAt]);
+    else times.push(s.startedAt);
   }
   const caused: CallStartFact[] = [];
   for (const r of rows) {
