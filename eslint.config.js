@@ -19,6 +19,7 @@ const layers = {
   sources: ['config', 'domain', 'events', 'pipeline', 'telemetry'],
   sinks: ['config', 'domain', 'events', 'pipeline', 'telemetry'],
   simulate: ['config', 'domain', 'events'],
+  report: ['config', 'domain'],
   http: [],
   stack: [],
 };

@@ -6,21 +6,50 @@
 -- Percentages are rounded for reading; ratios are NULL, not 0 or 100, when nothing was counted.
 -- Replace GM0307 (Amersfoort) by your gemeente's CBS code.
 
--- 1. The yearly KPI table, as the annual reports publish it: realisatie against streefcijfer per
---    queue and year, with the numbers behind it and the norm the waits were judged by.
-SELECT year, queue, metric, realisatie_pct, streefcijfer_pct, gehaald, numerator, denominator, norm_id
+-- 1. The yearly KPI table, one row per KPI, queue (or the gemeente as a whole) and year:
+--    realisatie against streefcijfer, the numbers behind it, the norm, and whether the year is over.
+SELECT year, queue_name, metric, realisatie_pct, streefcijfer_pct, better, gehaald, numerator,
+       denominator, norm_id, complete
 FROM kpi_per_jaar
 WHERE gemeente = 'GM0307'
-ORDER BY metric, queue, year;
+ORDER BY metric, kind, queue_name, year;
 
--- 2. The same, years side by side per queue (one row per KPI, as in the seed reports).
-SELECT gemeente, queue, metric,
-       arraySort(groupArray((year, realisatie_pct))) AS realisatie_per_jaar,
-       arraySort(groupArray((year, streefcijfer_pct))) AS streefcijfer_per_jaar
+-- 2. The KPI table as Amersfoort's annual report prints it: one row per KPI, the last five years
+--    as columns (realisatie %), then this year's streefcijfer and whether it is met so far.
+SELECT queue_name, metric,
+       maxIf(realisatie_pct, year = dit_jaar - 4) AS jaar_min_4,
+       maxIf(realisatie_pct, year = dit_jaar - 3) AS jaar_min_3,
+       maxIf(realisatie_pct, year = dit_jaar - 2) AS jaar_min_2,
+       maxIf(realisatie_pct, year = dit_jaar - 1) AS vorig_jaar,
+       maxIf(realisatie_pct, year = dit_jaar) AS dit_jaar_tot_nu,
+       maxIf(streefcijfer_pct, year = dit_jaar) AS streefcijfer_dit_jaar,
+       maxIf(gehaald, year = dit_jaar) AS gehaald_tot_nu
+FROM (SELECT *, toUInt16(toYear(toDate(now(), 'Europe/Amsterdam'))) AS dit_jaar FROM kpi_per_jaar)
+WHERE gemeente = 'GM0307' AND year >= dit_jaar - 4
+GROUP BY kind, queue_name, metric
+ORDER BY metric, kind, queue_name;
+
+-- 2b. Almere's year report: the KCC against the vakafdelingen last year, one row per queue.
+SELECT queue_name, kind,
+       maxIf(denominator, metric = 'reachability') AS aangeboden,
+       maxIf(numerator, metric = 'reachability') AS beantwoord,
+       maxIf(realisatie_pct, metric = 'reachability') AS bereikbaarheid_pct,
+       maxIf(streefcijfer_pct, metric = 'reachability') AS streefcijfer_pct,
+       maxIf(realisatie_pct, metric = 'service_level') AS servicelevel_pct,
+       maxIf(realisatie_pct, metric = 'first_line_resolution') AS eerstelijn_pct,
+       maxIf(realisatie_pct, metric = 'callbacks_on_time') AS terugbellen_op_tijd_pct
 FROM kpi_per_jaar
-WHERE year >= toYear(toDate(now(), 'Europe/Amsterdam')) - 4
-GROUP BY gemeente, queue, metric
-ORDER BY gemeente, metric, queue;
+WHERE gemeente = 'GM0307' AND kind IN ('kcc', 'vakafdeling')
+  AND year = toUInt16(toYear(toDate(now(), 'Europe/Amsterdam'))) - 1
+GROUP BY kind, queue_name
+ORDER BY kind, queue_name;
+
+-- 2c. Callbacks within two working days per month, the whole gemeente, against the streefcijfer.
+--     Callbacks still open before their due moment are left out until it passes.
+SELECT month, numerator AS op_tijd, denominator AS beoordeeld, realisatie_pct, streefcijfer_pct, gehaald, complete
+FROM kpi_per_maand
+WHERE gemeente = 'GM0307' AND queue = '' AND metric = 'callbacks_on_time'
+ORDER BY month;
 
 -- 3. Bereikbaarheid per vakafdeling per week (ISO weeks of the local date), the last 8 weeks.
 SELECT gemeente, queue_name, iso_year, iso_week, week_start, offered, answered,
@@ -44,15 +73,16 @@ FROM (SELECT gemeente, queue, toUInt16(toYear(month)) AS year, 'reachability' AS
              offered, answered, abandoned, reachability
       FROM bereikbaarheid_per_maand
       WHERE month = toStartOfMonth(toDate(now(), 'Europe/Amsterdam')) AND offered >= 20) AS deze_maand
-LEFT JOIN (SELECT year, gemeente, queue, metric, target FROM targets FINAL) AS streef
+LEFT JOIN (SELECT year, gemeente, queue, metric, target FROM streefcijfers FINAL) AS streef
 USING (year, gemeente, queue, metric)
 ORDER BY reachability ASC, offered DESC
 LIMIT 10;
 
 -- 5. Callbacks (terugbelverzoeken) on time per year, by due date: completed before the end of the
---    2nd werkdag after the request. Callbacks never completed count as not on time.
-SELECT gemeente, queue, year, due, completed_on_time, completed_late, not_completed,
-       round(100 * on_time_rate, 1) AS op_tijd_pct
+--    2nd werkdag after the request. Callbacks not completed count as late once their due moment
+--    has passed; until then they are still_open and outside the rate (judged = due - still_open).
+SELECT gemeente, queue, year, due, completed_on_time, completed_late, not_completed, still_open,
+       judged, round(100 * on_time_rate, 1) AS op_tijd_pct
 FROM terugbellen_op_tijd_per_jaar
 ORDER BY gemeente, queue, year;
 

@@ -7,6 +7,7 @@
 import { addDays, isoWeekdayOf, type LocalDate } from '../domain/amsterdam-time.ts';
 import { caoHolidayName } from '../domain/holidays.ts';
 import { formatInterval } from '../domain/opening-hours.ts';
+import { reportKpis, type KpiScope } from '../domain/kpi.ts';
 import type { Connections, TlsMaterial } from './connections.ts';
 import type { ConfigFile } from './schema.ts';
 import { Targets } from './targets.ts';
@@ -32,11 +33,17 @@ export function describeConfig(config: ConfigFile, firstDay: LocalDate, days = 1
     lines.push('', `${g.code} ${g.name} (${source.dialledNumber})`);
     const closing = [...g.calendar.closingDays].sort();
     lines.push(`  closing days: ${closing.length === 0 ? 'none' : closing.join(', ')}`);
+    const streefcijfers = (queue: string | null, kind: KpiScope) =>
+      reportKpis
+        .flatMap((metric) => {
+          const target = targets.targetFor({ gemeente: g.code, queue, kind, metric, year });
+          return target === null ? [] : [`${metric} ${percent(target)}`];
+        })
+        .join(', ') || 'none';
+    lines.push(`  streefcijfers ${year} for the gemeente as a whole: ${streefcijfers(null, 'gemeente')}`);
     for (const q of g.queues.values()) {
-      const target = (metric: 'reachability' | 'callbacksOnTime') =>
-        percent(targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }));
       lines.push(
-        `  queue ${q.id} (${q.kind}, ${q.name}): streefcijfer ${year} bereikbaarheid ${target('reachability')}, terugbellen op tijd ${target('callbacksOnTime')}` +
+        `  queue ${q.id} (${q.kind}, ${q.name}): streefcijfers ${year} ${streefcijfers(q.id, q.kind)}` +
           (q.schedule.openOnClosingDays ? ', open on holidays and closing days' : ''),
       );
     }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseInterval } from '../domain/opening-hours.ts';
+import { reportKpis } from '../domain/kpi.ts';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -122,10 +123,15 @@ const targetOverrideSchema = z
     /** Leave out to apply to every queue. */
     queue: z.string().optional(),
     reachability: ratio.optional(),
+    serviceLevel: ratio.optional(),
+    firstLineResolution: ratio.optional(),
     callbacksOnTime: ratio.optional(),
+    endToEndReachability: ratio.optional(),
+    repeatRate: ratio.optional(),
+    satisfaction: ratio.optional(),
   })
-  .refine((t) => t.reachability !== undefined || t.callbacksOnTime !== undefined, {
-    message: 'sets no target: give reachability and/or callbacksOnTime',
+  .refine((t) => reportKpis.some((kpi) => t[kpi] !== undefined), {
+    message: `sets no target: give at least one of ${reportKpis.join(', ')}`,
   });
 
 export const configSchema = z
@@ -201,6 +207,16 @@ export const configSchema = z
             kccReachability: ratio.default(0.9),
             vakafdelingReachability: ratio.default(0.8),
             callbacksOnTime: ratio.default(0.95),
+            /** Service level of every queue (and all queues together); no streefcijfer when left out. */
+            serviceLevel: ratio.optional(),
+            /** First-line resolution of the KCC; no streefcijfer when left out. */
+            kccFirstLineResolution: ratio.optional(),
+            /** Per gemeente; no streefcijfer when left out. */
+            endToEndReachability: ratio.optional(),
+            /** Per gemeente, lower is better; no streefcijfer when left out. */
+            repeatRate: ratio.optional(),
+            /** Per gemeente (share of scores 4-5); no streefcijfer when left out. */
+            satisfaction: ratio.optional(),
           })
           .prefault({}),
         overrides: z.array(targetOverrideSchema).default([]),

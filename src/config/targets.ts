@@ -1,19 +1,22 @@
 /**
- * Streefcijfers: the target of a gemeente's queue for a year. The most specific configured
- * override wins (gemeente and queue, then gemeente, then queue, then every queue), else the
- * default for the queue's kind (KCC 90%, vakafdeling 80%, callbacks on time 95%).
+ * Streefcijfers: the target of a gemeente (or one of its queues) for a KPI and a year. The most
+ * specific configured override wins (gemeente and queue, then gemeente, then queue, then every
+ * queue), else the default: KCC reachability 90%, vakafdeling reachability 80%, callbacks on time
+ * 95%; service level, first-line resolution, end-to-end reachability, repeat rate and satisfaction
+ * have a streefcijfer only when configured. An override that names a queue never applies to a
+ * gemeente-wide row.
  */
 import { localDateOf } from '../domain/amsterdam-time.ts';
+import { KPI_SCOPES, reportKpis, type KpiScope, type ReportKpi } from '../domain/kpi.ts';
 import type { ConfigFile } from './schema.ts';
 import type { Topology } from './topology.ts';
 
-export type TargetMetric = 'reachability' | 'callbacksOnTime';
-
 export interface TargetQuery {
   readonly gemeente: string;
-  readonly queue: string;
-  readonly kind: 'kcc' | 'vakafdeling';
-  readonly metric: TargetMetric;
+  /** The queue id; null for a gemeente-wide row. */
+  readonly queue: string | null;
+  readonly kind: KpiScope;
+  readonly metric: ReportKpi;
   readonly year: number;
 }
 
@@ -24,7 +27,9 @@ export class Targets {
     this.#config = config;
   }
 
-  targetFor(query: TargetQuery): number {
+  /** The streefcijfer as a fraction, or null when none is configured for this KPI and scope. */
+  targetFor(query: TargetQuery): number | null {
+    if (!KPI_SCOPES[query.metric].includes(query.kind)) return null;
     let best: { specificity: number; value: number } | undefined;
     for (const o of this.#config.overrides) {
       const value = o[query.metric];
@@ -35,19 +40,42 @@ export class Targets {
       if (best === undefined || specificity > best.specificity) best = { specificity, value };
     }
     if (best !== undefined) return best.value;
+    return this.#defaultFor(query.metric, query.kind) ?? null;
+  }
+
+  #defaultFor(metric: ReportKpi, kind: KpiScope): number | undefined {
     const d = this.#config.defaults;
-    if (query.metric === 'callbacksOnTime') return d.callbacksOnTime;
-    return query.kind === 'kcc' ? d.kccReachability : d.vakafdelingReachability;
+    switch (metric) {
+      case 'reachability':
+        return kind === 'kcc'
+          ? d.kccReachability
+          : kind === 'vakafdeling'
+            ? d.vakafdelingReachability
+            : undefined;
+      case 'serviceLevel':
+        return d.serviceLevel;
+      case 'firstLineResolution':
+        return d.kccFirstLineResolution;
+      case 'callbacksOnTime':
+        return d.callbacksOnTime;
+      case 'endToEndReachability':
+        return d.endToEndReachability;
+      case 'repeatRate':
+        return d.repeatRate;
+      case 'satisfaction':
+        return d.satisfaction;
+    }
   }
 }
 
-/** One streefcijfer as stored for analysts (the `targets` table). */
+/** One streefcijfer as stored for analysts (the `targets` table); `target` null = none configured. */
 export interface StreefcijferRow {
   readonly year: number;
   readonly gemeente: string;
+  /** The queue id, or '' for a gemeente-wide row. */
   readonly queue: string;
-  readonly metric: TargetMetric;
-  readonly target: number;
+  readonly metric: ReportKpi;
+  readonly target: number | null;
 }
 
 /**
@@ -63,23 +91,31 @@ export function targetYears(config: Pick<ConfigFile, 'targets' | 'clickhouse'>, 
   return [...years].sort((a, b) => a - b);
 }
 
-/** Every configured queue's streefcijfer per metric for each of `years`. */
+/**
+ * Every KPI row's streefcijfer for each of `years`: per configured queue and per gemeente, for
+ * each KPI reported at that scope. A KPI without a streefcijfer gets a row too (target null), so
+ * a target removed from the configuration is removed from the table as well.
+ */
 export function streefcijferRows(
   topology: Topology,
   targets: Targets,
   years: readonly number[],
 ): StreefcijferRow[] {
-  return [...topology.gemeenten.values()].flatMap((g) =>
-    [...g.queues.values()].flatMap((q) =>
-      years.flatMap((year) =>
-        (['reachability', 'callbacksOnTime'] as const).map((metric) => ({
+  const scopes = [...topology.gemeenten.values()].flatMap((g) => [
+    { gemeente: g.code, queue: null, kind: 'gemeente' as const },
+    ...[...g.queues.values()].map((q) => ({ gemeente: g.code, queue: q.id, kind: q.kind })),
+  ]);
+  return scopes.flatMap((scope) =>
+    years.flatMap((year) =>
+      reportKpis
+        .filter((metric) => KPI_SCOPES[metric].includes(scope.kind))
+        .map((metric) => ({
           year,
-          gemeente: g.code,
-          queue: q.id,
+          gemeente: scope.gemeente,
+          queue: scope.queue ?? '',
           metric,
-          target: targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }),
+          target: targets.targetFor({ ...scope, metric, year }),
         })),
-      ),
     ),
   );
 }

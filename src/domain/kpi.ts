@@ -1,5 +1,5 @@
 /**
- * The metric formulas of the domain contract (docs: DOMAIN.md, "Metrics"), as pure functions over
+ * The metric formulas of the domain contract (docs/metrics.md, "Formulas"), as pure functions over
  * additive counts, plus the raw leg counters per gemeente x queue x window they are computed from.
  *
  * In: counts (numbers of legs, calls, callbacks, answers; sums of waits in ms). Out: a ratio as a
@@ -145,9 +145,21 @@ export interface CallbackOnTimeCounts {
   readonly completedOnTime: number;
 }
 
-/** Callbacks on time: completedOnTime / dueInWindow. */
+/** Callbacks on time: completedOnTime / dueInWindow. Leave open callbacks not yet due out first (`judgedCallbacks`). */
 export function callbacksOnTimeRate(c: CallbackOnTimeCounts): number | null {
   return ratio(c.completedOnTime, c.dueInWindow);
+}
+
+/**
+ * The callbacks of a window that count in the on-time rate at `nowMs`: those due in it, leaving out
+ * the ones still open whose due moment has not passed (neither on time nor late until then). A
+ * callback due at `dueAtMs` that is not completed by then is late from `dueAtMs` on.
+ */
+export function isJudgedCallback(
+  c: { dueAtMs: number; completedAtMs: number | null },
+  nowMs: number,
+): boolean {
+  return nowMs >= c.dueAtMs || (c.completedAtMs !== null && c.completedAtMs <= nowMs);
 }
 
 /** Per-gemeente call counts for the repeat rate; calls with a withheld number are in neither. */
@@ -179,4 +191,53 @@ export function isSatisfiedScore(score: number): boolean {
 /** Satisfaction: the share of answers with score 4 or 5. */
 export function satisfaction(c: SatisfactionCounts): number | null {
   return ratio(c.scores4or5, c.answers);
+}
+
+/**
+ * The KPIs of the yearly report (kpi_per_jaar, kpi_per_maand), each with the direction that is
+ * better: a streefcijfer is met (gehaald) when the realisation is at least it, or for the repeat
+ * rate at most it.
+ */
+export const REPORT_KPIS = {
+  reachability: 'higher',
+  serviceLevel: 'higher',
+  firstLineResolution: 'higher',
+  callbacksOnTime: 'higher',
+  endToEndReachability: 'higher',
+  repeatRate: 'lower',
+  satisfaction: 'higher',
+} as const satisfies Record<string, 'higher' | 'lower'>;
+
+/** One KPI of the yearly report. */
+export type ReportKpi = keyof typeof REPORT_KPIS;
+
+/** Every report KPI, in the order the report prints them. */
+export const reportKpis = Object.keys(REPORT_KPIS) as ReportKpi[];
+
+/** Where a KPI is reported: for a KCC queue, a vakafdeling queue, or the gemeente as a whole. */
+export type KpiScope = 'kcc' | 'vakafdeling' | 'gemeente';
+
+/**
+ * The scopes each report KPI has a row for. Leg KPIs exist per queue and for all queues of a
+ * gemeente together; first-line resolution only for the KCC; the call, survey and repeat KPIs only
+ * per gemeente (they are counted per call, not per leg).
+ */
+export const KPI_SCOPES: Readonly<Record<ReportKpi, readonly KpiScope[]>> = {
+  reachability: ['kcc', 'vakafdeling', 'gemeente'],
+  serviceLevel: ['kcc', 'vakafdeling', 'gemeente'],
+  firstLineResolution: ['kcc'],
+  callbacksOnTime: ['kcc', 'vakafdeling', 'gemeente'],
+  endToEndReachability: ['gemeente'],
+  repeatRate: ['gemeente'],
+  satisfaction: ['gemeente'],
+};
+
+/** Whether `realisatie` meets `streefcijfer` for `kpi`; null when either has no value. */
+export function meetsTarget(
+  kpi: ReportKpi,
+  realisatie: number | null,
+  streefcijfer: number | null,
+): boolean | null {
+  if (realisatie === null || streefcijfer === null) return null;
+  return REPORT_KPIS[kpi] === 'higher' ? realisatie >= streefcijfer : realisatie <= streefcijfer;
 }

@@ -17,7 +17,7 @@ export type LegOutcome = 'answered' | 'abandoned' | 'timed_out';
  */
 export type OutcomeSource = 'event' | 'call_ended' | 'call_timeout';
 
-/** DOMAIN.md's first split of a leg: only offered legs enter reachability and service level. */
+/** docs/metrics.md's first split of a leg: only offered legs enter reachability and service level. */
 export type LegCategory = 'out_of_hours' | 'short_abandoned' | 'offered';
 
 export interface LegFact {

@@ -8,7 +8,7 @@
  * process), plus roll-ups to hour / local day / total and the open and overdue callbacks at an
  * instant.
  *
- * Every count follows DOMAIN.md. The calendar rules (opening hours, werkdagen, the callback due
+ * Every count follows docs/metrics.md. The calendar rules (opening hours, werkdagen, the callback due
  * moment) are the domain's: they are pinned by their own hand-worked tests. The wait thresholds are
  * the configured norm's, compared here directly. Attribution:
  * - a leg: its queue and the minute it entered, whatever happened later. Out of hours if its queue

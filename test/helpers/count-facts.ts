@@ -1,5 +1,5 @@
 /**
- * Counts final facts into DOMAIN.md's event-time windows: per gemeente × queue × UTC minute the
+ * Counts final facts into docs/metrics.md's event-time windows: per gemeente × queue × UTC minute the
  * leg counters (a leg in the minute it entered its queue), per gemeente × minute end-to-end
  * (window of the first offered leg), repeat (window of CALL_STARTED) and satisfaction (window of
  * the answer), callbacks requested / completed per minute of the event, and callbacks on time per

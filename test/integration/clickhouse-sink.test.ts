@@ -10,6 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CallEvent } from '../../src/events/call-event.ts';
 import { emptyBatch, type LedgerRow, type SinkBatch } from '../../src/pipeline/contracts.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
+import { addDays, endOfLocalDay, localDateOf } from '../../src/domain/index.ts';
 import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
 
@@ -410,8 +411,29 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     const { sink, db } = await freshSink();
     await sink.writeTargets([
       { year: 2026, gemeente: G, queue: 'kcc', metric: 'reachability', target: 0.9 },
+      { year: 2026, gemeente: G, queue: 'kcc', metric: 'firstLineResolution', target: 0.8 },
+      { year: 2026, gemeente: G, queue: 'kcc', metric: 'serviceLevel', target: null },
       { year: 2026, gemeente: G, queue: 'belastingen', metric: 'reachability', target: 0.8 },
       { year: 2026, gemeente: G, queue: 'belastingen', metric: 'callbacksOnTime', target: 0.95 },
+      { year: 2026, gemeente: G, queue: '', metric: 'repeatRate', target: 0.3 },
+      { year: 2026, gemeente: G, queue: '', metric: 'satisfaction', target: 0.6 },
+    ]);
+    await sink.writeQueues([
+      { gemeente: G, gemeenteName: 'Amersfoort', queue: 'kcc', queueName: 'KCC', kind: 'kcc' },
+      {
+        gemeente: G,
+        gemeenteName: 'Amersfoort',
+        queue: 'belastingen',
+        queueName: 'Belastingen',
+        kind: 'vakafdeling',
+      },
+      {
+        gemeente: G,
+        gemeenteName: 'Amersfoort',
+        queue: 'burgerzaken',
+        queueName: 'Burgerzaken',
+        kind: 'vakafdeling',
+      },
     ]);
     await sink.write(monday(group));
 
@@ -512,6 +534,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
         completed_on_time: 1,
         completed_late: 0,
         not_completed: 0,
+        still_open: 0,
+        judged: 1,
         on_time_rate: 1,
       },
       {
@@ -522,83 +546,74 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
         completed_on_time: 0,
         completed_late: 0,
         not_completed: 1,
+        still_open: 0,
+        judged: 1,
         on_time_rate: 0,
       },
     ]);
 
-    // The yearly KPI table: realisation against target; no target configured gives NULL.
-    expect(await rows(`SELECT * FROM ${db}.kpi_per_jaar ORDER BY metric, queue`)).toEqual([
-      {
-        year: 2026,
-        gemeente: G,
-        queue: 'belastingen',
-        metric: 'callbacks_on_time',
-        numerator: 1,
-        denominator: 1,
-        realisatie: 1,
-        realisatie_pct: 100,
-        streefcijfer: 0.95,
-        streefcijfer_pct: 95,
-        gehaald: 1,
-        norm_id: null,
-      },
-      {
-        year: 2026,
-        gemeente: G,
-        queue: 'kcc',
-        metric: 'callbacks_on_time',
-        numerator: 0,
-        denominator: 1,
-        realisatie: 0,
-        realisatie_pct: 0,
-        streefcijfer: null,
-        streefcijfer_pct: null,
-        gehaald: null,
-        norm_id: null,
-      },
-      {
-        year: 2026,
-        gemeente: G,
-        queue: 'belastingen',
-        metric: 'reachability',
-        numerator: 0,
-        denominator: 1,
-        realisatie: 0,
-        realisatie_pct: 0,
-        streefcijfer: 0.8,
-        streefcijfer_pct: 80,
-        gehaald: 0,
-        norm_id: NORM,
-      },
-      {
-        year: 2026,
-        gemeente: G,
-        queue: 'burgerzaken',
-        metric: 'reachability',
-        numerator: 0,
-        denominator: 1,
-        realisatie: 0,
-        realisatie_pct: 0,
-        streefcijfer: null,
-        streefcijfer_pct: null,
-        gehaald: null,
-        norm_id: NORM,
-      },
-      {
-        year: 2026,
-        gemeente: G,
-        queue: 'kcc',
-        metric: 'reachability',
-        numerator: 2,
-        denominator: 3,
-        realisatie: 2 / 3,
-        realisatie_pct: 66.7,
-        streefcijfer: 0.9,
-        streefcijfer_pct: 90,
-        gehaald: 0,
-        norm_id: NORM,
-      },
+    // The yearly KPI table: realisation against target; no target configured gives NULL. The
+    // callbacks were due on 25 November 2026, long past: the open one (kcc) counts as late.
+    const kpi = (queue: string, metric: string, numerator: number, denominator: number, more = {}) => ({
+      year: 2026,
+      gemeente: G,
+      gemeente_name: 'Amersfoort',
+      queue,
+      queue_name: { '': 'hele gemeente', kcc: 'KCC', belastingen: 'Belastingen', burgerzaken: 'Burgerzaken' }[
+        queue
+      ],
+      kind: queue === '' ? 'gemeente' : queue === 'kcc' ? 'kcc' : 'vakafdeling',
+      metric,
+      numerator,
+      denominator,
+      streefcijfer: null,
+      streefcijfer_pct: null,
+      better: metric === 'repeat_rate' ? 'lower' : 'higher',
+      gehaald: null,
+      norm_id: ['reachability', 'service_level'].includes(metric) ? NORM : null,
+      ...more,
+    });
+    const pct = (realisatie: number | null, target?: number) => ({
+      realisatie,
+      realisatie_pct: realisatie === null ? null : Math.round(realisatie * 1000) / 10,
+      ...(target === undefined ? {} : { streefcijfer: target, streefcijfer_pct: target * 100 }),
+    });
+    const yearly = await rows(`SELECT * FROM ${db}.kpi_per_jaar ORDER BY metric, queue`);
+    // 2026 is complete once it has ended in Amsterdam (the server clock decides, as for analysts).
+    const ended = Number(localDateOf(Date.now()) >= '2027-01-01');
+    expect(yearly.map((r) => r['complete'])).toEqual(yearly.map(() => ended));
+    expect(yearly.map(({ complete: _, ...rest }) => rest)).toEqual([
+      // Callbacks: gemeente-wide 1 of 2 on time; belastingen 1 of 1 (target 95%); kcc 0 of 1.
+      kpi('', 'callbacks_on_time', 1, 2, pct(0.5)),
+      kpi('belastingen', 'callbacks_on_time', 1, 1, { ...pct(1, 0.95), gehaald: 1 }),
+      kpi('kcc', 'callbacks_on_time', 0, 1, pct(0)),
+      // End to end: c1, c4, c5 had an offered leg; only c4's last offered leg was answered.
+      kpi('', 'end_to_end_reachability', 1, 3, pct(1 / 3)),
+      // First-line resolution, KCC only: answered c1 and c4, c1 transferred: 1 of 2, below 80%.
+      kpi('kcc', 'first_line_resolution', 1, 2, { ...pct(0.5, 0.8), gehaald: 0 }),
+      // Reachability: all queues together 2 answered of 5 offered.
+      kpi('', 'reachability', 2, 5, pct(0.4)),
+      kpi('belastingen', 'reachability', 0, 1, { ...pct(0, 0.8), gehaald: 0 }),
+      kpi('burgerzaken', 'reachability', 0, 1, pct(0)),
+      kpi('kcc', 'reachability', 2, 3, { ...pct(2 / 3, 0.9), gehaald: 0 }),
+      // Repeat rate: c4 of the 4 calls with a number; at most 30% is the target, so met.
+      kpi('', 'repeat_rate', 1, 4, { ...pct(0.25, 0.3), gehaald: 1 }),
+      // Satisfaction: 1 of 2 answers scored 4 or 5, below 60%.
+      kpi('', 'satisfaction', 1, 2, { ...pct(0.5, 0.6), gehaald: 0 }),
+      // Service level: only c1 answered within 25 s; the KCC's target was written as "none".
+      kpi('', 'service_level', 1, 5, pct(0.2)),
+      kpi('belastingen', 'service_level', 0, 1, pct(0)),
+      kpi('burgerzaken', 'service_level', 0, 1, pct(0)),
+      kpi('kcc', 'service_level', 1, 3, pct(1 / 3)),
     ]);
+    // November 2026 has the same rows in kpi_per_maand (the only month with data).
+    const monthly = await rows(`SELECT * FROM ${db}.kpi_per_maand ORDER BY metric, queue`);
+    expect(
+      monthly.map(({ month, complete: _, ...rest }) => ({
+        ...rest,
+        year: month === '2026-11-01' ? 2026 : month,
+      })),
+    ).toEqual(yearly.map(({ complete: _, ...rest }) => rest));
 
     // A replay of both days (after a crash, before the offsets were committed): identical rows.
     // Monday's request of cb1 (version 1) is older than the stored completion (version 3).
@@ -754,6 +769,78 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await rows(`SELECT toString(due_date) AS due_date FROM ${db}.current_callbacks`)).toEqual([
       { due_date: '2026-05-19' },
     ]);
+  });
+
+  it('leaves open callbacks out of the on-time rate until their due moment passes', async () => {
+    const { sink, db } = await freshSink();
+    // The views judge by the server clock, so the dates are taken from it: due at the end of
+    // yesterday (passed: an open one is late), of today and of today + 3 (not passed: open).
+    const [{ today = '' } = {}] = (await rows(
+      "SELECT toString(toDate(now(), 'Europe/Amsterdam')) AS today",
+    )) as { today?: string }[];
+    const dueEndOf = (days: number) => endOfLocalDay(addDays(today, days));
+    const callback = (callbackId: string, dueInDays: number, completedAt: number | null): CallbackFact => ({
+      ...cb1Requested,
+      callbackId,
+      requestedAt: dueEndOf(dueInDays - 3),
+      dueAt: dueEndOf(dueInDays),
+      completedAt,
+      outcome: completedAt === null ? null : 'REACHED',
+      onTime: completedAt === null ? null : true,
+      version: completedAt === null ? 1 : 2,
+    });
+    await sink.write(
+      batch(group, {
+        callbacks: [
+          callback('late', -1, null),
+          callback('open-today', 0, null),
+          callback('open-later', 3, null),
+          callback('done-early', 3, dueEndOf(-2)),
+        ],
+      }),
+    );
+    expect(
+      await rows(
+        `SELECT toString(due_date) AS due_date, due, completed_on_time, not_completed, still_open, judged, on_time_rate
+         FROM ${db}.terugbellen_op_tijd_per_dag ORDER BY due_date`,
+      ),
+    ).toEqual([
+      {
+        due_date: addDays(today, -1),
+        due: 1,
+        completed_on_time: 0,
+        not_completed: 1,
+        still_open: 0,
+        judged: 1,
+        on_time_rate: 0,
+      },
+      {
+        due_date: today,
+        due: 1,
+        completed_on_time: 0,
+        not_completed: 1,
+        still_open: 1,
+        judged: 0,
+        on_time_rate: null,
+      },
+      {
+        due_date: addDays(today, 3),
+        due: 2,
+        completed_on_time: 1,
+        not_completed: 1,
+        still_open: 1,
+        judged: 1,
+        on_time_rate: 1,
+      },
+    ]);
+    // The KPI rows use the same rule: 1 on time of the 2 judged (the late one and the early one).
+    expect(
+      await rows(
+        `SELECT sum(numerator) AS on_time, sum(denominator) AS judged FROM ${db}.kpi_per_maand
+         WHERE metric = 'callbacks_on_time' AND queue = 'belastingen'`,
+      ),
+    ).toEqual([{ on_time: 1, judged: 2 }]);
+    expect(localDateOf(dueEndOf(0) - 1)).toBe(today);
   });
 
   it('reads back what a restart and late events need', async () => {

@@ -36,8 +36,8 @@ import {
   callbackDueColumns,
   gemeenteCounterColumns,
   legCounterColumns,
+  mergedNormIds,
 } from './tables.ts';
-import { mergedNormIds } from './views.ts';
 
 const TZ = "'Europe/Amsterdam'";
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name);

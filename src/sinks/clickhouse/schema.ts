@@ -12,11 +12,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SinkError, toSinkError } from './errors.ts';
 import { sqlIdentifier, sqlString } from './sql-literals.ts';
-import { tables, type TableDef } from './tables.ts';
+import { retiredTables, tables, type TableDef } from './tables.ts';
 import { views, type ViewDef } from './views.ts';
 
 /** The version of tables and views this code writes and reads; raise it when a view changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 function createTable(database: string, table: TableDef): string {
   const columns = table.columns
@@ -52,6 +52,7 @@ export function viewReplacementStatements(database: string): string[] {
   const db = sqlIdentifier(database);
   return [
     ...views.map((v) => `DROP TABLE IF EXISTS ${db}.${v.name}`),
+    ...retiredTables.map((t) => `DROP TABLE IF EXISTS ${db}.${sqlIdentifier(t)}`),
     ...views.map((v) => createView(db, v)),
   ];
 }

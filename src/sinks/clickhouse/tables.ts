@@ -1,7 +1,7 @@
 /**
  * bereik's ClickHouse tables as data: the ledger of accepted events, the facts (legs, calls, call
  * starts, survey answers, callbacks), the rollups recomputed from them per minute, hour and local
- * day, the processor's progress and the configuration mirrors (targets, queues). Every column has
+ * day, the processor's progress and the configuration mirrors (streefcijfers, queues). Every column has
  * a comment (shown in `system.columns`), with the Dutch term analysts know. Types and clauses run
  * on ClickHouse 18.16 and 26.x alike (docs/stack.md): DateTime('UTC') plus epoch-ms UInt64 columns
  * (no DateTime64), monthly partitions dropped for retention (no TTL), no Nullable in sort keys.
@@ -35,6 +35,9 @@ const enumOf = (values: readonly string[]) =>
 const legOutcome = enumOf(['answered', 'abandoned', 'timed_out']);
 const legCategory = enumOf(['offered', 'short_abandoned', 'out_of_hours']);
 const callbackOutcome = enumOf(['REACHED', 'NOT_REACHED']);
+
+/** Tables earlier schema versions had and this one drops (they only mirrored configuration). */
+export const retiredTables: readonly string[] = ['targets'];
 
 /** The 12 additive leg counters of src/domain/kpi.ts (LegCounts), as rollup columns. */
 export const legCounterColumns: readonly ColumnDef[] = [
@@ -92,6 +95,10 @@ export const callbackDueColumns: readonly ColumnDef[] = [
   col('completed_late', 'UInt64', 'of those, completed at or after the due moment'),
   col('not_completed', 'UInt64', 'of those, not completed (yet)'),
 ];
+
+/** The distinct norm ids of grouped rollup rows, comma-separated (a GROUP BY expression). */
+export const mergedNormIds =
+  "arrayStringConcat(arraySort(arrayFilter(x -> x != '', groupUniqArrayArray(splitByChar(',', norm_id)))), ',')";
 
 const rollupVersion = col(
   'version',
@@ -411,13 +418,21 @@ export const tables: readonly TableDef[] = [
     retention: false,
   },
   {
-    name: 'targets',
+    name: 'streefcijfers',
     columns: [
-      col('year', 'UInt16', 'the calendar year the target (streefcijfer) applies to'),
+      col('year', 'UInt16', 'the calendar year (Europe/Amsterdam) the streefcijfer applies to'),
       gemeente,
-      queue,
-      col('metric', 'String', 'reachability (bereikbaarheid) or callbacks_on_time (op tijd teruggebeld)'),
-      col('target', 'Float64', 'the streefcijfer as a fraction, 0.9 = 90%'),
+      col('queue', 'String', "the queue id, or '' for the gemeente as a whole"),
+      col(
+        'metric',
+        'String',
+        'reachability, service_level, first_line_resolution, callbacks_on_time, end_to_end_reachability, repeat_rate or satisfaction',
+      ),
+      col(
+        'target',
+        'Nullable(Float64)',
+        'the streefcijfer as a fraction (0.9 = 90%); NULL when none is configured',
+      ),
       col('updated_at', utc, 'when bereik wrote it from its configuration', 'now()'),
     ],
     engine: 'ReplacingMergeTree()',

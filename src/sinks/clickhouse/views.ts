@@ -1,6 +1,6 @@
 /**
  * The analyst views: readable names over the rollups (and the current state of the facts), with
- * DOMAIN.md's ratios computed from summed counters, NULL when the denominator is 0 (never 0% or
+ * docs/metrics.md's ratios computed from summed counters, NULL when the denominator is 0 (never 0% or
  * 100%). Views read rollups with FINAL (a rollup row never leaves its partition) and callbacks and
  * calls with argMax over a tuple (their partition can move, and argMax of a Nullable column skips
  * NULLs). Day, ISO week, month and year are local (Europe/Amsterdam), from the day rollups.
@@ -10,7 +10,9 @@ import {
   callbackDueColumns,
   gemeenteCounterColumns,
   legCounterColumns,
+  mergedNormIds,
 } from './tables.ts';
+import { kpiPerJaar, kpiPerMaand, stillOpenCallbacks } from './kpi-views.ts';
 
 export interface ViewDef {
   readonly name: string;
@@ -23,10 +25,7 @@ const ratio = (numerator: string, denominator: string) =>
 
 /** Sums of the leg counters, for a GROUP BY over queue rollups. */
 const legSums = legCounterColumns.map((c) => `sum(${c.name}) AS ${c.name}`).join(', ');
-/** The distinct norm ids of the grouped rows, comma-separated. */
-export const mergedNormIds =
-  "arrayStringConcat(arraySort(arrayFilter(x -> x != '', groupUniqArrayArray(splitByChar(',', norm_id)))), ',')";
-/** Leg counters and the DOMAIN.md ratios over them (NULL when the denominator is 0). */
+/** Leg counters and the docs/metrics.md ratios over them (NULL when the denominator is 0). */
 const legMeasures = [
   ...legCounterColumns.map((c) => c.name),
   `${ratio('answered', 'offered')} AS reachability`,
@@ -47,10 +46,18 @@ const gemeenteMeasures = [
 ].join(', ');
 
 const callbackSums = callbackCounterColumns.map((c) => `sum(${c.name}) AS ${c.name}`).join(', ');
-const dueSums = callbackDueColumns.map((c) => `sum(${c.name}) AS ${c.name}`).join(', ');
+const dueSums = [
+  ...callbackDueColumns.map((c) => `sum(${c.name}) AS ${c.name}`),
+  'sum(open_now) AS still_open',
+].join(', ');
+/** The due-date rollup with `open_now`: its callbacks still open before their due moment. */
+const callbackDueRows = `(SELECT *, ${stillOpenCallbacks} AS open_now FROM {db}.callback_due_day FINAL)`;
+/** The on-time rate leaves out callbacks still open before their due moment (docs/metrics.md). */
 const dueMeasures = [
   ...callbackDueColumns.map((c) => c.name),
-  `${ratio('completed_on_time', 'due')} AS on_time_rate`,
+  'still_open',
+  'toUInt64(due - still_open) AS judged',
+  `${ratio('completed_on_time', 'judged')} AS on_time_rate`,
 ].join(', ');
 
 /** Queue measures per local period, from queue_day. */
@@ -70,7 +77,7 @@ FROM (SELECT gemeente, ${periodColumns}, ${gemeenteSums} FROM {db}.gemeente_day 
 const onTimePeriodView = (name: string, periodColumns: string, groupBy: string): ViewDef => ({
   name,
   select: `SELECT gemeente, queue, ${groupBy}, ${dueMeasures}
-FROM (SELECT gemeente, queue, ${periodColumns}, ${dueSums} FROM {db}.callback_due_day FINAL GROUP BY gemeente, queue, ${groupBy})`,
+FROM (SELECT gemeente, queue, ${periodColumns}, ${dueSums} FROM ${callbackDueRows} GROUP BY gemeente, queue, ${groupBy})`,
 });
 
 const week = 'toISOYear(day) AS iso_year, toISOWeek(day) AS iso_week, toMonday(day) AS week_start';
@@ -116,29 +123,13 @@ FROM {db}.callback_day FINAL GROUP BY gemeente, queue, month`,
   },
   {
     name: 'terugbellen_op_tijd_per_dag',
-    select: `SELECT gemeente, queue, due_date, ${dueMeasures} FROM {db}.callback_due_day FINAL`,
+    select: `SELECT gemeente, queue, due_date, ${dueMeasures}
+FROM (SELECT *, open_now AS still_open FROM ${callbackDueRows})`,
   },
   onTimePeriodView('terugbellen_op_tijd_per_maand', 'toStartOfMonth(due_date) AS month', 'month'),
   onTimePeriodView('terugbellen_op_tijd_per_jaar', 'toYear(due_date) AS year', 'year'),
-  {
-    name: 'kpi_per_jaar',
-    select: `SELECT year, gemeente, queue, metric, numerator, denominator,
-       ${ratio('numerator', 'denominator')} AS realisatie,
-       round(100 * realisatie, 1) AS realisatie_pct,
-       if(has_target = 1, target, NULL) AS streefcijfer,
-       round(100 * streefcijfer, 1) AS streefcijfer_pct,
-       if(isNull(realisatie) OR isNull(streefcijfer), NULL, toUInt8(realisatie >= streefcijfer)) AS gehaald,
-       if(norm_id = '', NULL, norm_id) AS norm_id
-FROM (SELECT toUInt16(toYear(day)) AS year, gemeente, queue, 'reachability' AS metric,
-             sum(answered) AS numerator, sum(offered) AS denominator, ${mergedNormIds} AS norm_id
-      FROM {db}.queue_day FINAL GROUP BY year, gemeente, queue
-      UNION ALL
-      SELECT toUInt16(toYear(due_date)) AS year, gemeente, queue, 'callbacks_on_time' AS metric,
-             sum(completed_on_time) AS numerator, sum(due) AS denominator, '' AS norm_id
-      FROM {db}.callback_due_day FINAL GROUP BY year, gemeente, queue) AS realised
-LEFT JOIN (SELECT year, gemeente, queue, metric, target, toUInt8(1) AS has_target FROM {db}.targets FINAL) AS streef
-USING (year, gemeente, queue, metric)`,
-  },
+  kpiPerJaar,
+  kpiPerMaand,
   {
     name: 'current_legs',
     select: `SELECT * FROM {db}.leg_facts FINAL WHERE is_deleted = 0`,

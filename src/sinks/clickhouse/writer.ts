@@ -1,7 +1,7 @@
 /**
  * The ClickHouse sink (the processor's FactSink): writes a batch of ledger events and facts, then
  * recomputes exactly the rollup rows the batch touched; reads back what a restart or a late event
- * needs; writes the configuration mirrors (targets, queues) and drops partitions past the retention.
+ * needs; writes the configuration mirrors (streefcijfers, queues) and drops partitions past the retention.
  *
  * A write is idempotent, so the processor repeats it after any failure whose SinkError says
  * `canRetry` (its retrier, src/pipeline/retry.ts, waits out an outage with backoff): facts are
@@ -11,7 +11,8 @@
  * watermark means everything before it is stored, rollups included.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { TargetMetric } from '../../config/targets.ts';
+import type { StreefcijferRow } from '../../config/targets.ts';
+import { kpiMetricName } from './kpi-views.ts';
 import type { FactSink, SinkBatch } from '../../pipeline/contracts.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
@@ -72,16 +73,6 @@ export interface ClickHouseSinkOptions {
   readonly maxIdsPerLookup?: number;
 }
 
-/** A streefcijfer as bereik resolves it from its configuration (config/targets.ts). */
-export interface TargetRow {
-  readonly year: number;
-  readonly gemeente: string;
-  readonly queue: string;
-  readonly metric: TargetMetric;
-  /** A fraction: 0.9 = 90%. */
-  readonly target: number;
-}
-
 /** A configured queue, mirrored for analysts (names, and KCC versus vakafdeling). */
 export interface QueueRow {
   readonly gemeente: string;
@@ -97,11 +88,6 @@ export interface DroppedPartition {
   /** The month, YYYYMM. */
   readonly partition: string;
 }
-
-const targetMetricColumn: Record<TargetMetric, string> = {
-  reachability: 'reachability',
-  callbacksOnTime: 'callbacks_on_time',
-};
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
@@ -284,15 +270,18 @@ export class ClickHouseSink implements FactSink {
     return rows.map(decodeCallStart).filter((start) => start.startedAt >= sinceMs);
   }
 
-  /** Writes the streefcijfers from the configuration; a row replaces the one with the same year, gemeente, queue and metric. */
-  async writeTargets(rows: readonly TargetRow[]): Promise<void> {
+  /**
+   * Writes the streefcijfers from the configuration; a row replaces the one with the same year,
+   * gemeente, queue and metric (a target removed from the configuration is written as NULL).
+   */
+  async writeTargets(rows: readonly StreefcijferRow[]): Promise<void> {
     await this.#insert(
-      'targets',
+      'streefcijfers',
       rows.map((r) => ({
         year: r.year,
         gemeente: r.gemeente,
         queue: r.queue,
-        metric: targetMetricColumn[r.metric],
+        metric: kpiMetricName[r.metric],
         target: r.target,
       })),
     );

@@ -81,7 +81,7 @@ export class BusinessMetrics {
     const legLabels = ['gemeente', 'queue', 'kind', 'result', 'transfer'] as const;
     this.legs = new Counter({
       name: 'bereik_legs_total',
-      help: 'Legs (visits of a call to a queue), final, by the result that counts in DOMAIN.md, counted when final.',
+      help: 'Legs (visits of a call to a queue), final, by the result that counts in docs/metrics.md, counted when final.',
       labelNames: legLabels,
       registers,
     });
@@ -289,10 +289,10 @@ export class BusinessMetrics {
         this.callbacksOpen.set({ gemeente: g.code, queue: q.id }, counts?.open ?? 0);
         this.callbacksOverdue.set({ gemeente: g.code, queue: q.id }, counts?.overdue ?? 0);
         for (const metric of ['reachability', 'callbacksOnTime'] as const) {
-          this.target.set(
-            { gemeente: g.code, queue: q.id, kind: q.kind, metric },
-            targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year }),
-          );
+          const labels = { gemeente: g.code, queue: q.id, kind: q.kind, metric };
+          const target = targets.targetFor({ gemeente: g.code, queue: q.id, kind: q.kind, metric, year });
+          if (target === null) this.target.remove(labels);
+          else this.target.set(labels, target);
         }
       }
     }

@@ -18,11 +18,13 @@ describe('describeConfig', () => {
     expect(lines).toContain('GM0034 Almere (14036)');
     // Amersfoort's KCC has its own streefcijfer in the example (85%); Almere's KCC the KCC default 90%.
     expect(lines).toContain(
-      '  queue kcc (kcc, Klant Contact Centrum): streefcijfer 2026 bereikbaarheid 85%, terugbellen op tijd 95%',
+      '  queue kcc (kcc, Klant Contact Centrum): streefcijfers 2026 reachability 85%, firstLineResolution 80%, callbacksOnTime 95%',
     );
     expect(lines).toContain(
-      '  queue kcc (kcc, Klantcontactcentrum): streefcijfer 2026 bereikbaarheid 90%, terugbellen op tijd 95%',
+      '  queue kcc (kcc, Klantcontactcentrum): streefcijfers 2026 reachability 90%, firstLineResolution 80%, callbacksOnTime 95%',
     );
+    // The gemeente as a whole: only callbacks on time has a default there.
+    expect(lines).toContain('  streefcijfers 2026 for the gemeente as a whole: callbacksOnTime 95%');
     expect(lines).toContain('  closing days: 2026-05-15');
   });
 

@@ -30,7 +30,66 @@ describe('streefcijfers per year', () => {
     expect(reachability(2025, 'kcc')).toBe(0.9);
     expect(reachability(2026, 'kcc')).toBe(0.85);
     expect(reachability(2025, 'burgerzaken')).toBe(0.8);
-    const queues = config.gemeenten.reduce((n, g) => n + g.queues.length, 0);
-    expect(rows).toHaveLength(queues * 2 * 2);
+    // Per year: 6 gemeente-wide KPIs, 4 for a KCC (with first-line resolution), 3 per vakafdeling.
+    const kccs = config.gemeenten.length;
+    const vakafdelingen = config.gemeenten.reduce((n, g) => n + g.queues.length, 0) - kccs;
+    expect(rows).toHaveLength(2 * (6 * kccs + 4 * kccs + 3 * vakafdelingen));
+  });
+
+  it('has a row for a KPI without a streefcijfer (null), so removing a target clears it', () => {
+    const config = exampleConfig();
+    const rows = streefcijferRows(new Topology(config), new Targets(config.targets), [2025]);
+    const row = (queue: string, metric: string) =>
+      rows.find((r) => r.gemeente === 'GM0307' && r.queue === queue && r.metric === metric);
+    expect(row('kcc', 'serviceLevel')).toEqual({
+      year: 2025,
+      gemeente: 'GM0307',
+      queue: 'kcc',
+      metric: 'serviceLevel',
+      target: null,
+    });
+    expect(row('', 'repeatRate')?.target).toBeNull();
+    expect(row('', 'callbacksOnTime')?.target).toBe(0.95);
+    // Reachability of all queues together mixes KCC and vakafdelingen: no default.
+    expect(row('', 'reachability')?.target).toBeNull();
+    // Not reported at these scopes at all.
+    expect(row('burgerzaken', 'firstLineResolution')).toBeUndefined();
+    expect(row('kcc', 'satisfaction')).toBeUndefined();
+  });
+});
+
+describe('Targets.targetFor', () => {
+  const base = exampleConfig();
+  const targets = new Targets({
+    defaults: { ...base.targets.defaults, repeatRate: 0.15, serviceLevel: 0.7 },
+    overrides: [
+      { year: 2025, gemeente: 'GM0307', repeatRate: 0.12 },
+      { year: 2025, gemeente: 'GM0307', queue: 'kcc', serviceLevel: 0.8 },
+      { year: 2025, serviceLevel: 0.6 },
+    ],
+  });
+  const query = { gemeente: 'GM0307', year: 2025 } as const;
+
+  it('takes the most specific override, then the default, for every KPI', () => {
+    expect(targets.targetFor({ ...query, queue: null, kind: 'gemeente', metric: 'repeatRate' })).toBe(0.12);
+    expect(
+      targets.targetFor({ ...query, year: 2024, queue: null, kind: 'gemeente', metric: 'repeatRate' }),
+    ).toBe(0.15);
+    expect(targets.targetFor({ ...query, queue: 'kcc', kind: 'kcc', metric: 'serviceLevel' })).toBe(0.8);
+    expect(targets.targetFor({ ...query, queue: 'wmo', kind: 'vakafdeling', metric: 'serviceLevel' })).toBe(
+      0.6,
+    );
+  });
+
+  it('never applies a queue override to the gemeente as a whole', () => {
+    // The kcc override (0.8) names a queue; the gemeente-wide row gets the every-queue override.
+    expect(targets.targetFor({ ...query, queue: null, kind: 'gemeente', metric: 'serviceLevel' })).toBe(0.6);
+  });
+
+  it('has no streefcijfer where a KPI is not reported', () => {
+    expect(targets.targetFor({ ...query, queue: 'kcc', kind: 'kcc', metric: 'repeatRate' })).toBeNull();
+    expect(
+      targets.targetFor({ ...query, queue: 'wmo', kind: 'vakafdeling', metric: 'firstLineResolution' }),
+    ).toBeNull();
   });
 });

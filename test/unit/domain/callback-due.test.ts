@@ -14,7 +14,7 @@ import { WorkCalendar } from '../../../src/domain/werkdag.ts';
 const utc = (iso: string): number => Date.parse(iso);
 const plain = new WorkCalendar();
 
-describe('the examples of DOMAIN.md', () => {
+describe('the examples of docs/metrics.md', () => {
   it('requested Monday 10:00: due end of Wednesday', () => {
     const requested = utc('2026-03-09T09:00:00Z'); // Monday 10:00 CET
     expect(dueLocalDate(requested, plain)).toBe('2026-03-11');

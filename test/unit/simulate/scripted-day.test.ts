@@ -1,6 +1,6 @@
 /**
  * A hand-worked day: five scripted calls to Amersfoort on Tuesday 10 March 2026 (CET, UTC+1), the
- * simulator's events for them, and the expected metrics worked out by hand from DOMAIN.md and the
+ * simulator's events for them, and the expected metrics worked out by hand from docs/metrics.md and the
  * opening hours in deploy/config/bereik.yaml (KCC and Belastingen 08:30-17:00, Burgerzaken and Wmo
  * 09:00-12:30 and 13:30-16:30). Every number below is written out, none is computed by the code.
  */

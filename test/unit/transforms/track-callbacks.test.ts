@@ -1,4 +1,4 @@
-/** Terugbelverzoeken: facts, due moments and on-time judgement by hand-worked dates (DOMAIN.md). */
+/** Terugbelverzoeken: facts, due moments and on-time judgement by hand-worked dates (docs/metrics.md). */
 import { describe, expect, it } from 'vitest';
 import { WorkCalendar } from '../../../src/domain/werkdag.ts';
 import type { CallbackCompleted, CallbackRequested } from '../../../src/events/call-event.ts';

@@ -1,6 +1,6 @@
 /**
  * The per-call state machine, input -> output, from recorded event sequences. Expected facts are
- * worked out by hand from SWITCH.md and DOMAIN.md, never taken from the code under test.
+ * worked out by hand from SWITCH.md and docs/metrics.md, never taken from the code under test.
  */
 import { describe, expect, it } from 'vitest';
 import { Topology } from '../../../src/config/topology.ts';

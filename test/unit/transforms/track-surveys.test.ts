@@ -1,6 +1,6 @@
 /**
  * The survey tracker: every SURVEY_ANSWERED becomes one fact keyed by its eventId, with its score
- * as given (DOMAIN.md: satisfied = 4 or 5, decided downstream); a redelivery within the lateness
+ * as given (docs/metrics.md: satisfied = 4 or 5, decided downstream); a redelivery within the lateness
  * and correction window is dropped but acknowledged; an answer older than that window comes back
  * as an orphan (to be checked against the stored history), never as a fresh fact. Expected outputs
  * are written out by hand.

@@ -613,7 +613,7 @@ describe('business metrics: call starts (repeat callers)', () => {
     expect(await of('repeat')).toBe(1);
     expect(await of('withheld')).toBe(1);
     expect(await of('repeat', 'GM0034')).toBe(1);
-    // DOMAIN.md: repeat / calls, withheld in neither: 1 / (2 + 1) for GM0307.
+    // docs/metrics.md: repeat / calls, withheld in neither: 1 / (2 + 1) for GM0307.
     const repeat = (await of('repeat')) ?? 0;
     const counted = ((await of('first')) ?? 0) + repeat;
     expect(repeat / counted).toBeCloseTo(1 / 3);
