@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { repoRoot } from '../stack/paths.ts';
 import { registerConfigCommands } from './config-command.ts';
 import { registerDeadLetterCommands } from './dead-letters-command.ts';
+import { registerReportCommand } from './report-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
@@ -33,6 +34,7 @@ registerConfigCommands(program);
 registerDeadLetterCommands(program);
 registerStackCommands(program);
 registerSimulateCommand(program);
+registerReportCommand(program);
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {

@@ -368,7 +368,7 @@ export class GroundTruthRecorder implements DeliveryLog {
 // Roll-ups and gauges over a GroundTruth (also one read back from JSON).
 
 /** The windows a roll-up sums into: UTC hour start (ms), local date (Europe/Amsterdam), or the whole run. */
-export type RollupGrain = 'hour' | 'day' | 'total';
+export type RollupGrain = 'hour' | 'day' | 'month' | 'total';
 
 /** The bucket of a minute start in a grain: an hour start in ms, a local date, or '' for the whole run. */
 function bucketOf(minuteStartMs: number, grain: RollupGrain): string {
@@ -377,6 +377,8 @@ function bucketOf(minuteStartMs: number, grain: RollupGrain): string {
       return String(Math.floor(minuteStartMs / HOUR_MS) * HOUR_MS);
     case 'day':
       return localDateOf(minuteStartMs);
+    case 'month':
+      return localDateOf(minuteStartMs).slice(0, 7);
     case 'total':
       return '';
   }
@@ -463,6 +465,37 @@ export function callbacksOnTimeInMonth(
     if (!date.startsWith(`${month}-`)) continue;
     const prefix = key.slice(0, bar);
     out[prefix] = addFields(out[prefix], value);
+  }
+  return out;
+}
+
+/** Callbacks by due month as the on-time rate sees them at one instant. */
+export interface JudgedCallbackCounts {
+  /** Callbacks whose due date falls in the month. */
+  readonly due: number;
+  /** Of those, the ones the rate counts: completed by `nowMs`, or past their due moment. */
+  readonly judged: number;
+  /** Of those, completed before their due moment. */
+  readonly onTime: number;
+}
+
+/**
+ * Callbacks per `gemeente|queue|YYYY-MM` (local month of the due date) at `nowMs`: a callback not
+ * completed whose due moment is still ahead is open, neither on time nor late, and not judged.
+ */
+export function judgedCallbacksByMonth(
+  truth: GroundTruth,
+  nowMs: number,
+): Record<string, JudgedCallbackCounts> {
+  const out: Record<string, { due: number; judged: number; onTime: number }> = {};
+  for (const [gemeente, queue, , dueAt, completedAt] of truth.callbackLedger) {
+    // The due moment is midnight after the due date, so the due date is the local date just before it.
+    const key = `${gemeente}|${queue}|${localDateOf(dueAt - 1).slice(0, 7)}`;
+    const counts = (out[key] ??= { due: 0, judged: 0, onTime: 0 });
+    counts.due++;
+    const completedByNow = completedAt !== null && completedAt <= nowMs;
+    if (completedByNow || nowMs >= dueAt) counts.judged++;
+    if (completedByNow && completedAt < dueAt) counts.onTime++;
   }
   return out;
 }

@@ -20,6 +20,7 @@ export { callClosedAt, checkCallPlan, lastCallEventAt } from './call-plan.ts';
 export type { CallbackPlan, CallPlan, LegOutcomeDecision, LegPlan, SurveyPlan } from './call-plan.ts';
 export {
   callbacksOnTimeInMonth,
+  judgedCallbacksByMonth,
   openCallbacksAt,
   overdueCallbacksAt,
   rollupCallbacks,
@@ -35,6 +36,7 @@ export type {
   CallbackRecord,
   DeliveryCounts,
   GroundTruth,
+  JudgedCallbackCounts,
   RollupGrain,
 } from './ground-truth.ts';
 export {
