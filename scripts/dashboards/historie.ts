@@ -7,7 +7,15 @@ import { percentColumn, targetSteps, timeseriesDefaults, ratioSeries, fromZero }
 import type { Dashboard } from './model.ts';
 import { barChart, sqlTimeseries, type PanelSpec } from './panels.ts';
 import { section } from './layout.ts';
-import { fromDay, inRange, localMidnight, queueFilter, queueNames, toDay } from './sql.ts';
+import {
+  fromDay,
+  inRange,
+  localMidnight,
+  queueFilter,
+  queueNames,
+  queueOrGemeenteFilter,
+  toDay,
+} from './sql.ts';
 import { sqlTable } from './tables.ts';
 import { clickhouseGemeenteVariable, clickhouseQueueVariable } from './variables.ts';
 
@@ -200,15 +208,14 @@ const realisation = (): PanelSpec =>
   sqlTable({
     title: 'Realisatie tegen streefcijfer per jaar',
     description:
-      'De KPI-tabel van het jaarverslag (view kpi_per_jaar), alle jaren: bereikbaarheid per jaar waarin de gesprekken binnenkwamen, terugbellen op tijd per jaar van de vervaldatum. Gehaald: 1 = ja, 0 = nee, leeg = onbekend. Onafhankelijk van de gekozen periode.',
+      'De KPI-tabel van het jaarverslag (view kpi_per_jaar), alle jaren, voor de gekozen wachtrijen en de hele gemeente: bereikbaarheid en servicelevel per jaar waarin de gesprekken binnenkwamen, terugbellen op tijd per jaar van de vervaldatum (nog open verzoeken tellen pas mee na hun vervaldatum). Gehaald: 1 = ja, 0 = nee, leeg = onbekend; bij herhaalbellers is lager beter. Onafhankelijk van de gekozen periode.',
     w: 24,
     h: 10,
     sql: `SELECT year AS jaar, queue_name AS wachtrij, metric AS kpi, realisatie, streefcijfer, gehaald,
-       numerator AS teller, denominator AS noemer, norm_id AS norm
+       numerator AS teller, denominator AS noemer, norm_id AS norm, complete AS compleet
 FROM kpi_per_jaar
-${queueNames}
-WHERE ${queueFilter}
-ORDER BY jaar DESC, kpi, wachtrij`,
+WHERE ${queueOrGemeenteFilter}
+ORDER BY jaar DESC, kpi, kind, wachtrij`,
     columns: [
       { field: 'realisatie', name: 'realisatie', unit: 'percentunit', decimals: 1 },
       { field: 'streefcijfer', name: 'streefcijfer', unit: 'percentunit', decimals: 0 },
@@ -221,11 +228,11 @@ const callbacksPerMonth = (): PanelSpec =>
   sqlTable({
     title: 'Terugbellen op tijd per maand',
     description:
-      'Per maand van de vervaldatum (einde van de 2e werkdag na de aanvraag): verzoeken die toen vervielen, op tijd, te laat en nooit afgehandeld. Nooit afgehandeld telt als niet op tijd. Streefcijfer 95%.',
+      'Per maand van de vervaldatum (einde van de 2e werkdag na de aanvraag): verzoeken die toen vervielen, op tijd, te laat en niet afgehandeld. Niet afgehandeld telt als niet op tijd zodra de vervaldatum voorbij is; daarvoor is het nog open en telt het niet mee. Streefcijfer 95%.',
     w: 24,
     h: 9,
     sql: `SELECT month AS maand, queue_name AS wachtrij, due AS vervallen, completed_on_time AS op_tijd,
-       completed_late AS te_laat, not_completed AS niet_afgehandeld, on_time_rate AS op_tijd_percentage
+       completed_late AS te_laat, not_completed AS niet_afgehandeld, still_open AS nog_open, on_time_rate AS op_tijd_percentage
 FROM terugbellen_op_tijd_per_maand
 ${queueNames}
 WHERE ${queueFilter} AND month >= toStartOfMonth(${fromDay}) AND month <= ${toDay}

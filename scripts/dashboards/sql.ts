@@ -15,6 +15,10 @@ export const inRange = (column: string) => `${column} >= ${fromDay} AND ${column
 /** The chosen gemeente and queues (`queue` is a multi-value variable, hence the quoted list). */
 export const queueFilter = "gemeente = '$gemeente' AND queue IN (${queue:singlequote})";
 
+/** The chosen queues and the rows of the gemeente as a whole (`queue = ''`, kpi_per_jaar). */
+export const queueOrGemeenteFilter =
+  "gemeente = '$gemeente' AND (queue IN (${queue:singlequote}) OR queue = '')";
+
 /** Joins the queues' display names; `FINAL` because bereik rewrites `queues` (a ReplacingMergeTree) from its configuration. */
 export const queueNames =
   'LEFT JOIN (SELECT gemeente, queue, queue_name FROM queues FINAL) AS namen USING (gemeente, queue)';

@@ -145,21 +145,9 @@ export interface CallbackOnTimeCounts {
   readonly completedOnTime: number;
 }
 
-/** Callbacks on time: completedOnTime / dueInWindow. Leave open callbacks not yet due out first (`judgedCallbacks`). */
+/** Callbacks on time: completedOnTime / dueInWindow (leave out open callbacks not yet due first: docs/metrics.md). */
 export function callbacksOnTimeRate(c: CallbackOnTimeCounts): number | null {
   return ratio(c.completedOnTime, c.dueInWindow);
-}
-
-/**
- * The callbacks of a window that count in the on-time rate at `nowMs`: those due in it, leaving out
- * the ones still open whose due moment has not passed (neither on time nor late until then). A
- * callback due at `dueAtMs` that is not completed by then is late from `dueAtMs` on.
- */
-export function isJudgedCallback(
-  c: { dueAtMs: number; completedAtMs: number | null },
-  nowMs: number,
-): boolean {
-  return nowMs >= c.dueAtMs || (c.completedAtMs !== null && c.completedAtMs <= nowMs);
 }
 
 /** Per-gemeente call counts for the repeat rate; calls with a withheld number are in neither. */
@@ -231,13 +219,3 @@ export const KPI_SCOPES: Readonly<Record<ReportKpi, readonly KpiScope[]>> = {
   repeatRate: ['gemeente'],
   satisfaction: ['gemeente'],
 };
-
-/** Whether `realisatie` meets `streefcijfer` for `kpi`; null when either has no value. */
-export function meetsTarget(
-  kpi: ReportKpi,
-  realisatie: number | null,
-  streefcijfer: number | null,
-): boolean | null {
-  if (realisatie === null || streefcijfer === null) return null;
-  return REPORT_KPIS[kpi] === 'higher' ? realisatie >= streefcijfer : realisatie <= streefcijfer;
-}

@@ -138,7 +138,7 @@ export async function readGemeenteReport(run: RunQuery, request: ReportRequest):
     generatedAt: new Date(request.nowMs).toISOString(),
     yearComplete: str(clock[0]?.['today']) > `${year}-12-31`,
     norm: request.norm,
-    kpiTable: kpiTable(kpiRows, queues, firstYear, year),
+    kpiTable: kpiTable(str(queueRows[0]?.['gemeente_name']), kpiRows, queues, firstYear, year),
     queues,
     months: months.map((month) =>
       gemeenteMonth(
@@ -152,6 +152,7 @@ export async function readGemeenteReport(run: RunQuery, request: ReportRequest):
 }
 
 function kpiTable(
+  gemeenteName: string,
   rows: readonly Record<string, unknown>[],
   queues: readonly QueueYear[],
   firstYear: number,
@@ -159,7 +160,7 @@ function kpiTable(
 ): KpiTableRow[] {
   // Gemeente-wide rows first, then the KCC, then the vakafdelingen (the order of `queues`).
   const scopes = [
-    { queue: '', name: str(rows.find((r) => r['queue'] === '')?.['queue_name']) || 'hele gemeente' },
+    { queue: '', name: gemeenteName },
     ...queues.map((q) => ({ queue: q.queue, name: q.queueName })),
   ];
   const table: KpiTableRow[] = [];

@@ -9,10 +9,11 @@ import { figureOf, KPI_LABELS } from './kpi-figures.ts';
 import { attrs, LOPEND } from './markup.ts';
 import type { GemeenteReport, KpiFigure, KpiTableRow } from '../model.ts';
 
-function kpiLabel(row: KpiTableRow): string {
+/** The KPI's Dutch name; the norm only where it is not the report's own (named under the title). */
+function kpiLabel(row: KpiTableRow, reportNorm: string): string {
   const hints = [
     ...(row.direction === 'lower' ? ['lager is beter'] : []),
-    ...(row.normId === null ? [] : [`norm ${esc(row.normId)}`]),
+    ...(row.normId === null || row.normId === reportNorm ? [] : [`norm ${esc(row.normId)}`]),
   ];
   return KPI_LABELS[row.kpi] + hints.map((h) => ` <span class="hint">(${h})</span>`).join('');
 }
@@ -49,7 +50,7 @@ function kpiRow(row: KpiTableRow, report: GemeenteReport): string {
   const target = current?.streefcijfer ?? null;
   const targetAttrs = attrs({ 'data-kpi': row.kpi, 'data-queue': row.queue, 'data-streefcijfer': target });
   return (
-    `<tr><th scope="row">${kpiLabel(row)}</th><td>${queueLabel(row)}</td>` +
+    `<tr><th scope="row">${kpiLabel(row, report.norm.id)}</th><td>${queueLabel(row)}</td>` +
     report.years.map((year) => realisatieCell(row, year)).join('') +
     `<td class="num"${targetAttrs}>${fractionText(target)}</td>${gehaaldCell(row, current)}</tr>`
   );

@@ -9,9 +9,7 @@ import {
   callbacksOnTimeRate,
   endToEndReachability,
   firstLineResolution,
-  isJudgedCallback,
   isSatisfiedScore,
-  meetsTarget,
   reachability,
   repeatRate,
   satisfaction,
@@ -162,36 +160,5 @@ describe('call, callback, repeat and satisfaction ratios', () => {
     expect(isSatisfiedScore(4)).toBe(true);
     expect(isSatisfiedScore(3)).toBe(false);
     expect(isSatisfiedScore(1)).toBe(false);
-  });
-});
-
-describe('callbacks in the on-time rate', () => {
-  // Due at the end of Wednesday 25 November 2026 (00:00 Thursday, Amsterdam = 23:00 UTC).
-  const dueAtMs = Date.parse('2026-11-25T23:00:00Z');
-
-  it('leaves an open callback out until its due moment, and counts it as late from then on', () => {
-    const open = { dueAtMs, completedAtMs: null };
-    expect(isJudgedCallback(open, dueAtMs - 1)).toBe(false);
-    expect(isJudgedCallback(open, dueAtMs)).toBe(true);
-  });
-
-  it('counts a completed callback from its completion, even before the due moment', () => {
-    const done = { dueAtMs, completedAtMs: Date.parse('2026-11-24T10:20:00Z') };
-    expect(isJudgedCallback(done, Date.parse('2026-11-24T10:19:59Z'))).toBe(false);
-    expect(isJudgedCallback(done, Date.parse('2026-11-24T10:20:00Z'))).toBe(true);
-  });
-});
-
-describe('meeting a streefcijfer', () => {
-  it('is at least the target, or at most it for the repeat rate', () => {
-    expect(meetsTarget('reachability', 0.8, 0.8)).toBe(true);
-    expect(meetsTarget('reachability', 0.799, 0.8)).toBe(false);
-    expect(meetsTarget('repeatRate', 0.1, 0.1)).toBe(true);
-    expect(meetsTarget('repeatRate', 0.11, 0.1)).toBe(false);
-  });
-
-  it('has no answer without a realisation or a target', () => {
-    expect(meetsTarget('satisfaction', null, 0.8)).toBeNull();
-    expect(meetsTarget('satisfaction', 0.9, null)).toBeNull();
   });
 });

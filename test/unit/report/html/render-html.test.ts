@@ -162,7 +162,14 @@ describe('the KPI table', () => {
     expect(table).toContain('<th scope="row">Bereikbaarheid</th><td>KCC</td>');
     expect(table).toMatch(/Herhaalbellers <span class="hint">\(lager is beter\)<\/span>/);
     expect(table).toContain('Tevredenheid (score 4-5)');
-    expect(table).toMatch(/Servicelevel <span class="hint">\(norm vng-kwaliteitshandvest-25s\)<\/span>/);
+    // The report's own norm is named under the title, not in every row; another norm is named in its row.
+    expect(table).toContain('<th scope="row">Servicelevel</th>');
+    expect(html).toContain('Norm: <code>vng-kwaliteitshandvest-25s</code>');
+    const otherNorm = renderReportHtml({
+      ...report,
+      kpiTable: report.kpiTable.map((r) => (r.normId === null ? r : { ...r, normId: 'vng-2024-20s' })),
+    });
+    expect(otherNorm).toMatch(/Servicelevel <span class="hint">\(norm vng-2024-20s\)<\/span>/);
     expect(table).toMatch(/<th scope="col">2023<\/th><th scope="col">2024<\/th><th scope="col">2025<\/th>/);
     expect(table).toContain('Streefcijfer 2025');
   });
