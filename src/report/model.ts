@@ -6,7 +6,7 @@
  * Months are local (Europe/Amsterdam) 'YYYY-MM'; ratios are fractions 0..1, null when the
  * denominator is 0 (shown as "–", never 0% or 100%).
  */
-import type { KpiScope, ReportKpi } from '../domain/index.ts';
+import type { KpiScope, LegCounts, ReportKpi } from '../domain/index.ts';
 
 export type { KpiScope };
 
@@ -40,21 +40,12 @@ export interface KpiTableRow {
   readonly years: readonly { readonly year: number; readonly figure: KpiFigure | null }[];
 }
 
-/** The leg counters of one queue in one local month (the queue's legs that entered in it). */
-export interface QueueMonth {
+/**
+ * The leg counters of one queue in one local month (the queue's legs that entered in it); ASA is
+ * answeredWaitMsSum / answered. The abandoned waits are not printed in the report.
+ */
+export interface QueueMonth extends Omit<LegCounts, 'abandonedWaitMsSum'> {
   readonly month: string;
-  readonly offered: number;
-  readonly answered: number;
-  readonly answeredWithinSl: number;
-  readonly abandoned: number;
-  readonly timedOut: number;
-  readonly shortAbandoned: number;
-  readonly outOfHours: number;
-  readonly transferredOut: number;
-  readonly offeredFromTransfer: number;
-  readonly answeredFromTransfer: number;
-  /** Sum of the waits of answered legs, ms (ASA = answeredWaitMsSum / answered). */
-  readonly answeredWaitMsSum: number;
 }
 
 /** Answered legs of a queue in the report year by how long they waited. */

@@ -34,7 +34,11 @@ function realisatieCell(row: KpiTableRow, year: number): string {
   });
   const text = f === null ? DASH : percentText(f.realisatie, f.numerator, f.denominator);
   const lopend = f !== null && !f.complete ? ` ${LOPEND}` : '';
-  return `<td class="num"${a}>${text}${lopend}</td>`;
+  // Each year against its own streefcijfer: a mark drawn by the CSS (not part of the figure's text).
+  const met = f?.gehaald ?? null;
+  if (met === null) return `<td class="num"${a}>${text}${lopend}</td>`;
+  const title = `streefcijfer ${year} ${fractionText(f?.streefcijfer ?? null)}: ${met ? '' : 'niet '}gehaald`;
+  return `<td class="num jaar-${met ? 'ja' : 'nee'}" title="${title}"${a}>${text}${lopend}</td>`;
 }
 
 function gehaaldCell(row: KpiTableRow, f: KpiFigure | null): string {
@@ -72,7 +76,8 @@ export function kpiPages(report: GemeenteReport): string[] {
     chunks.push(rows.slice(i, i + KPI_ROWS_PER_PAGE));
   const hint =
     `<p class="hint">Realisatie in procenten, afgerond op één decimaal. ${DASH} = geen waarde (niets om door te delen, ` +
-    `of geen streefcijfer). (lopend) = de periode is nog niet afgelopen; het cijfer kan nog veranderen.</p>`;
+    `of geen streefcijfer). ✓ / ✗ = het streefcijfer van dat jaar gehaald / niet gehaald. (lopend) = de periode is ` +
+    `nog niet afgelopen; het cijfer kan nog veranderen.</p>`;
   return chunks.map(
     (chunk, i) =>
       (i === 0 ? `<h2>1. Kerncijfers</h2>\n` : '') +

@@ -45,6 +45,8 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total th, tr.total td { font-weight: bold; border-top: 1pt solid #1a1a1a; }
 .gehaald-ja { color: #1d6b2f; }
 .gehaald-nee { color: #b4262b; }
+td.jaar-ja::after { content: " \\2713"; color: #1d6b2f; }
+td.jaar-nee::after { content: " \\2717"; color: #b4262b; }
 .table-block { break-inside: avoid; page-break-inside: avoid; }
 figure.chart { margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid; }
 figure.chart svg { display: block; width: 100%; height: auto; }

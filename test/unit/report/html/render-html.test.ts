@@ -175,6 +175,20 @@ describe('the KPI table', () => {
   });
 });
 
+describe('each year against its own streefcijfer', () => {
+  it('marks a year met or missed by that year’s target, lower being better for the repeat rate', () => {
+    // KCC reachability 2024: 8 730 of 10 000 = 87,3% against 90%: missed.
+    expect(html).toContain(
+      '<td class="num jaar-nee" title="streefcijfer 2024 90,0%: niet gehaald" data-kpi="reachability" data-queue="kcc" data-year="2024"',
+    );
+    // Repeat rate 2025: 150 of 1 000 = 15,0% against at most 20%: met.
+    expect(html).toContain(
+      '<td class="num jaar-ja" title="streefcijfer 2025 20,0%: gehaald" data-kpi="repeatRate" data-queue="" data-year="2025"',
+    );
+    expect(html).toMatch(/td\.jaar-ja::after\s*\{[^}]*content:\s*" \\2713"/);
+  });
+});
+
 describe('the monthly tables', () => {
   const kccJan = { 'data-queue': 'kcc', 'data-month': '2025-01' };
 
