@@ -18,21 +18,24 @@ interface ReportOptions {
   pdf?: string;
 }
 
-function year(value: string): number {
+/** A report year: four digits, 2000-2100. */
+export function parseYear(value: string): number {
   const y = Number(value);
   if (!/^\d{4}$/.test(value.trim()) || y < 2000 || y > 2100)
     throw new InvalidArgumentError(`"${value}" is not a year: give four digits, e.g. 2025.`);
   return y;
 }
 
-function compareYears(value: string): number {
+/** How many years the KPI table compares: 1 to 10. */
+export function parseCompareYears(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 10)
     throw new InvalidArgumentError(`"${value}" is not a number of years: give a whole number from 1 to 10.`);
   return n;
 }
 
-function gemeenteCode(value: string): string {
+/** A CBS gemeente code, GM and four digits. */
+export function parseGemeenteCode(value: string): string {
   if (!/^GM\d{4}$/.test(value))
     throw new InvalidArgumentError(`"${value}" is not a gemeente code: give its CBS code, e.g. GM0307.`);
   return value;
@@ -53,16 +56,16 @@ export function registerReportCommand(program: Command): void {
       'write the yearly report (jaarverslag telefonie) of a gemeente from ClickHouse: the KPI table against the streefcijfers, charts per month, definitions; HTML, and PDF with --pdf',
     )
     .option('-c, --config <file>', 'configuration file (default: BEREIK_CONFIG or deploy/config/bereik.yaml)')
-    .option('--year <yyyy>', 'the report year (default: last year)', year, lastYear)
+    .option('--year <yyyy>', 'the report year (last year when left out)', parseYear, lastYear)
     .option(
       '--gemeente <code>',
       'only this gemeente, e.g. GM0307 (default: every gemeente in the database)',
-      gemeenteCode,
+      parseGemeenteCode,
     )
     .option(
       '--compare-years <n>',
       'years in the KPI table, ending with the report year (1-10)',
-      compareYears,
+      parseCompareYears,
       5,
     )
     .option('--out <file>', 'the HTML file (default: verslag-<year>.html)')

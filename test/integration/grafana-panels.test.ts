@@ -187,7 +187,7 @@ const copiedTables = [
   'gemeente_day',
   'callback_day',
   'callback_due_day',
-  'targets',
+  'streefcijfers',
   'queues',
 ];
 

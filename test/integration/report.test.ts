@@ -179,6 +179,22 @@ describe('bereik report on a backfilled year', () => {
     expect(burgerzaken?.years.map((y) => y.figure?.streefcijfer)).toEqual([0.8, 0.8]);
   });
 
+  it('names the gemeenten the database has when asked for another, and exits 1', async () => {
+    const result = await cli([
+      'report',
+      '--config',
+      names.configPath,
+      '--gemeente',
+      'GM9999',
+      '--out',
+      path.join(outDir, 'x.html'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `gemeente GM9999 is not in database ${names.database}: use one of GM0034, GM0307.`,
+    );
+  }, 120_000);
+
   it('writes the HTML and the PDF with `bereik report`', async () => {
     const html = path.join(outDir, 'verslag.html');
     const pdf = path.join(outDir, 'verslag.pdf');

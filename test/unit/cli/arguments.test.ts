@@ -5,6 +5,12 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseDays } from '../../../src/cli/config-command.ts';
+import {
+  outputFile,
+  parseCompareYears,
+  parseGemeenteCode,
+  parseYear,
+} from '../../../src/cli/report-command.ts';
 import { parsePort } from '../../../src/cli/run-command.ts';
 import { repoRoot } from '../../../src/stack/paths.ts';
 import { logLevelFromEnv } from '../../../src/telemetry/logger.ts';
@@ -18,6 +24,27 @@ describe('command-line arguments', () => {
       expect(() => parsePort(bad), bad).toThrow(InvalidArgumentError);
       expect(() => parsePort(bad), bad).toThrow('give a whole number from 1 to 65535');
     }
+  });
+
+  it('takes a report year, 1 to 10 compared years and a CBS code, naming what to give otherwise', () => {
+    expect(parseYear('2025')).toBe(2025);
+    for (const bad of ['25', '1999', '2101', '2025.5', 'twee']) {
+      expect(() => parseYear(bad), bad).toThrow('give four digits, e.g. 2025');
+    }
+    expect(parseCompareYears('5')).toBe(5);
+    for (const bad of ['0', '11', '2.5', '']) {
+      expect(() => parseCompareYears(bad), bad).toThrow('give a whole number from 1 to 10');
+    }
+    expect(parseGemeenteCode('GM0307')).toBe('GM0307');
+    for (const bad of ['0307', 'gm0307', 'GM307', 'GM03070']) {
+      expect(() => parseGemeenteCode(bad), bad).toThrow('give its CBS code, e.g. GM0307');
+    }
+  });
+
+  it('names one report file per gemeente when the report covers several', () => {
+    expect(outputFile('out/verslag.html', 'GM0307', false)).toBe('out/verslag.html');
+    expect(outputFile('out/verslag.html', 'GM0307', true)).toBe('out/verslag-GM0307.html');
+    expect(outputFile('verslag', 'GM0034', true)).toBe('verslag-GM0034');
   });
 
   it('takes 1 to 366 days for config check and refuses anything else', () => {
