@@ -68,6 +68,12 @@ export class Targets {
   }
 }
 
+/**
+ * The year under which the configured defaults are stored: they apply to every year without rows
+ * of its own, however old (no override can name it: override years start at 2000).
+ */
+export const DEFAULT_TARGETS_YEAR = 0;
+
 /** One streefcijfer as stored for analysts (the `targets` table); `target` null = none configured. */
 export interface StreefcijferRow {
   readonly year: number;
@@ -79,14 +85,14 @@ export interface StreefcijferRow {
 }
 
 /**
- * The years streefcijfers are written for: every year the retention can still hold data of (so a
- * backfilled year shows its target), the next one (the year turns while bereik runs), and every
- * year an override names. `nowMs` is the wall clock; years are Europe/Amsterdam years.
+ * The years streefcijfers are written for: the defaults' year (DEFAULT_TARGETS_YEAR), every year
+ * the retention can still hold data of, the next one (the year turns while bereik runs), and
+ * every year an override names. `nowMs` is the wall clock; years are Europe/Amsterdam years.
  */
 export function targetYears(config: Pick<ConfigFile, 'targets' | 'clickhouse'>, nowMs: number): number[] {
   const thisYear = Number(localDateOf(nowMs).slice(0, 4));
   const oldest = thisYear - Math.ceil(config.clickhouse.retentionMonths / 12);
-  const years = new Set<number>(config.targets.overrides.map((o) => o.year));
+  const years = new Set<number>([DEFAULT_TARGETS_YEAR, ...config.targets.overrides.map((o) => o.year)]);
   for (let year = oldest; year <= thisYear + 1; year++) years.add(year);
   return [...years].sort((a, b) => a - b);
 }

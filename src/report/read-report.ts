@@ -104,7 +104,10 @@ export async function readGemeenteReport(run: RunQuery, request: ReportRequest):
        FROM ${db}.terugbellen_op_tijd_per_maand WHERE ${where} AND toYear(month) = ${year} GROUP BY month`,
     ),
     run(waitBucketsSql(db, where, year, waitBounds(request.norm))),
-    run(`SELECT queue, metric, target FROM ${db}.streefcijfers FINAL WHERE ${where} AND year = ${year}`),
+    // The year's own rows, else the defaults' (year 0), as kpi_per_jaar takes them.
+    run(
+      `SELECT queue, metric, target FROM ${db}.streefcijfers FINAL WHERE ${where} AND year IN (0, ${year}) ORDER BY year DESC`,
+    ),
     run(`SELECT toString(toDate(now(), 'Europe/Amsterdam')) AS today`),
   ]);
   const target = (queue: string, metric: string) =>

@@ -417,6 +417,9 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       { year: 2026, gemeente: G, queue: 'belastingen', metric: 'callbacksOnTime', target: 0.95 },
       { year: 2026, gemeente: G, queue: '', metric: 'repeatRate', target: 0.3 },
       { year: 2026, gemeente: G, queue: '', metric: 'satisfaction', target: 0.6 },
+      // The defaults (year 0) stand in for a year without a row of its own, not for one whose row says "none".
+      { year: 0, gemeente: G, queue: 'burgerzaken', metric: 'reachability', target: 0.8 },
+      { year: 0, gemeente: G, queue: 'kcc', metric: 'serviceLevel', target: 0.5 },
     ]);
     await sink.writeQueues([
       { gemeente: G, gemeenteName: 'Amersfoort', queue: 'kcc', queueName: 'KCC', kind: 'kcc' },
@@ -594,7 +597,7 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       // Reachability: all queues together 2 answered of 5 offered.
       kpi('', 'reachability', 2, 5, pct(0.4)),
       kpi('belastingen', 'reachability', 0, 1, { ...pct(0, 0.8), gehaald: 0 }),
-      kpi('burgerzaken', 'reachability', 0, 1, pct(0)),
+      kpi('burgerzaken', 'reachability', 0, 1, { ...pct(0, 0.8), gehaald: 0 }),
       kpi('kcc', 'reachability', 2, 3, { ...pct(2 / 3, 0.9), gehaald: 0 }),
       // Repeat rate: c4 of the 4 calls with a number; at most 30% is the target, so met.
       kpi('', 'repeat_rate', 1, 4, { ...pct(0.25, 0.3), gehaald: 1 }),

@@ -6,8 +6,10 @@
  * The counts come from the day rollups (read with FINAL) and are summed before dividing. Callbacks
  * count by due date; the ones still open whose due moment (end of the due date, Amsterdam time)
  * has not passed are left out of the denominator until it passes, so they are neither on time nor
- * late yet. "Now" and "complete" are the server clock in Europe/Amsterdam.
+ * late yet. "Now" and "complete" are the server clock in Europe/Amsterdam. A year without
+ * streefcijfer rows of its own (a backfill older than the retention) takes the defaults' rows.
  */
+import { DEFAULT_TARGETS_YEAR } from '../../config/targets.ts';
 import { KPI_SCOPES, REPORT_KPIS, type ReportKpi } from '../../domain/kpi.ts';
 import { sqlString } from './sql-literals.ts';
 import { mergedNormIds } from './tables.ts';
@@ -104,19 +106,24 @@ function kpiView(name: string, period: Period): { name: string; select: string }
     select: `SELECT ${period.column}, gemeente, gemeente_name, queue, queue_name, kind, metric, numerator, denominator,
        if(denominator = 0, NULL, numerator / denominator) AS realisatie,
        round(100 * realisatie, 1) AS realisatie_pct,
-       streefcijfer,
+       if(has_year_target = 1, year_target, default_target) AS streefcijfer,
        round(100 * streefcijfer, 1) AS streefcijfer_pct,
        if(metric IN (${lowerIsBetter}), 'lower', 'higher') AS better,
        if(isNull(realisatie) OR isNull(streefcijfer), NULL,
           toUInt8(if(metric IN (${lowerIsBetter}), realisatie <= streefcijfer, realisatie >= streefcijfer))) AS gehaald,
        if(norm_id = '', NULL, norm_id) AS norm_id,
        toUInt8(${period.complete}) AS complete
-FROM (SELECT period AS ${period.column},${period.year === undefined ? '' : ` ${period.year} AS year,`} gemeente, gemeente_name, queue, queue_name, kind, metric, numerator, denominator, norm_id
-      FROM (${realisedRows(period, db)}) AS realised
-      ANY LEFT JOIN (${names(db)}) AS named USING (gemeente, queue)
-      WHERE NOT (metric IN (${kccOnly}) AND kind != 'kcc')) AS rows
-ANY LEFT JOIN (SELECT year, gemeente, queue, metric, target AS streefcijfer FROM ${db}.streefcijfers FINAL) AS streef
-USING (year, gemeente, queue, metric)`,
+FROM (SELECT *
+      FROM (SELECT period AS ${period.column},${period.year === undefined ? '' : ` ${period.year} AS year,`} gemeente, gemeente_name, queue, queue_name, kind, metric, numerator, denominator, norm_id
+            FROM (${realisedRows(period, db)}) AS realised
+            ANY LEFT JOIN (${names(db)}) AS named USING (gemeente, queue)
+            WHERE NOT (metric IN (${kccOnly}) AND kind != 'kcc')) AS rows
+      ANY LEFT JOIN (SELECT year, gemeente, queue, metric, target AS year_target, toUInt8(1) AS has_year_target
+                     FROM ${db}.streefcijfers FINAL WHERE year != ${DEFAULT_TARGETS_YEAR}) AS streef
+      USING (year, gemeente, queue, metric)) AS with_year_targets
+ANY LEFT JOIN (SELECT gemeente, queue, metric, target AS default_target
+               FROM ${db}.streefcijfers FINAL WHERE year = ${DEFAULT_TARGETS_YEAR}) AS standaard
+USING (gemeente, queue, metric)`,
   };
 }
 

@@ -7,17 +7,18 @@ import { exampleConfig } from '../../helpers/fixtures.ts';
 describe('streefcijfers per year', () => {
   it('covers every year the retention keeps, the next year, and every overridden year', () => {
     const config = exampleConfig(); // retention 84 months; an override for 2026
+    // 0 holds the defaults, for any year without rows of its own (a backfill older than the retention).
     expect(targetYears(config, Date.parse('2026-12-02T12:00:00Z'))).toEqual([
-      2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027,
+      0, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027,
     ]);
     const short = { ...config, clickhouse: { ...config.clickhouse, retentionMonths: 13 } };
     // 13 months reach back into the year before last; the 2026 override is kept however old.
-    expect(targetYears(short, Date.parse('2030-06-01T12:00:00Z'))).toEqual([2026, 2028, 2029, 2030, 2031]);
+    expect(targetYears(short, Date.parse('2030-06-01T12:00:00Z'))).toEqual([0, 2026, 2028, 2029, 2030, 2031]);
   });
 
   it('takes the year in Amsterdam time: New Year is an hour earlier than in UTC', () => {
     const config = { ...exampleConfig(), clickhouse: { ...exampleConfig().clickhouse, retentionMonths: 12 } };
-    expect(targetYears(config, Date.parse('2026-12-31T23:30:00Z'))).toEqual([2026, 2027, 2028]);
+    expect(targetYears(config, Date.parse('2026-12-31T23:30:00Z'))).toEqual([0, 2026, 2027, 2028]);
   });
 
   it('gives each queue its default for a backfilled year and the override for its own year', () => {
