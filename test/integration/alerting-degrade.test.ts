@@ -99,11 +99,24 @@ function openAllDayConfig(names: RunNames): { degraded: ConfigGemeente; control:
 
 /**
  * Simulates and produces to the run's topic, which the running processor created (produceTraffic
- * would create it first: the processor must be scraped idle before any traffic).
+ * would create it first: the processor must be scraped idle before any traffic). The gemeente
+ * codes, and so the draws, change per run: seeds from `options.seed` on are tried until the
+ * simulated hour is the scenario `isScenario` asks for (a sample of 10-30 legs can fall short).
  */
-async function produceBurst(names: RunNames, options: SimulatorOptionsInput): Promise<GroundTruth> {
+async function produceBurst(
+  names: RunNames,
+  options: SimulatorOptionsInput & { seed: number },
+  isScenario: (truth: GroundTruth) => boolean,
+): Promise<GroundTruth> {
   const config = parseConfig(parse(readFileSync(names.configPath, 'utf8')));
-  const { messages, truth } = simulate(config, options);
+  const tries = 20;
+  let simulated: ReturnType<typeof simulate> | undefined;
+  for (let i = 0; i < tries && simulated === undefined; i++) {
+    const attempt = simulate(config, { ...options, seed: options.seed + i });
+    if (isScenario(attempt.truth)) simulated = attempt;
+  }
+  if (simulated === undefined) throw new Error(`no seed of ${tries} from ${options.seed} gives the scenario`);
+  const { messages, truth } = simulated;
   const producer = kafkaClient(endpoints).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
@@ -115,6 +128,31 @@ async function produceBurst(names: RunNames, options: SimulatorOptionsInput): Pr
     await producer.disconnect();
   }
   return truth;
+}
+
+/**
+ * What keeps a simulated hour from being the scenario: each of the 7 vakafdelingen needs at least
+ * 10 offered legs; the degraded Belastingen below 60%, every other one at least 82% (clear of the 80% line).
+ */
+function scenarioProblems(
+  truth: GroundTruth,
+  degraded: { code: string; queues: readonly { id: string; kind: string }[] },
+  control: { code: string; queues: readonly { id: string; kind: string }[] },
+): string[] {
+  const totals = rollupLegs(truth, 'total');
+  const vakafdelingen = [degraded, control].flatMap((g) =>
+    g.queues.filter((q) => q.kind === 'vakafdeling').map((q) => ({ g, q, c: totals[`${g.code}|${q.id}`] })),
+  );
+  const problems = vakafdelingen.length === 7 ? [] : [`${vakafdelingen.length} vakafdelingen, not 7`];
+  for (const { g, q, c } of vakafdelingen) {
+    const what = `${g.code}|${q.id}`;
+    const offered = c?.offered ?? 0;
+    const ratio = (c?.answered ?? 0) / Math.max(offered, 1);
+    if (offered < 10) problems.push(`${what}: ${offered} offered legs`);
+    else if (g === degraded && q.id === 'belastingen' ? ratio >= 0.6 : ratio < 0.82)
+      problems.push(`${what}: reachability ${ratio}`);
+  }
+  return problems;
 }
 
 /** The processor's own net leg counts for one queue, read from its /metrics. */
@@ -199,20 +237,24 @@ describe.skipIf(endpoints.prometheus.external)('alerting: one degraded departmen
     );
 
     // One past hour (a Tuesday morning) of both gemeenten, produced in one burst.
-    truth = await produceBurst(names, {
-      seed: 11,
-      fromMs: Date.parse('2026-11-10T09:00:00+01:00'),
-      toMs: Date.parse('2026-11-10T10:00:00+01:00'),
-      callsPerDay: 8000,
-      // The others all but certain to answer (patience abandons still happen): the gemeente codes, and
-      // so the draws, change per run, and at 95% with 10-30 legs a department once sampled 81%.
-      // With these settings 40 simulated runs gave at least 23 offered legs and 87.8% per department.
-      behaviour: {
-        kccReachability: 0.999,
-        vakafdelingReachability: 0.999,
-        reachability: { [`${degraded.code}:belastingen`]: 0.3 },
+    truth = await produceBurst(
+      names,
+      {
+        seed: 11,
+        fromMs: Date.parse('2026-11-10T09:00:00+01:00'),
+        toMs: Date.parse('2026-11-10T10:00:00+01:00'),
+        callsPerDay: 8000,
+        // The others all but certain to answer; patience abandons still happen, and with 10-30 legs
+        // a department once sampled 81% (CI, 2026-12-02), so produceBurst takes the first seed whose
+        // hour is the scenario (scenarioProblems).
+        behaviour: {
+          kccReachability: 0.999,
+          vakafdelingReachability: 0.999,
+          reachability: { [`${degraded.code}:belastingen`]: 0.3 },
+        },
       },
-    });
+      (t) => scenarioProblems(t, degraded, control).length === 0,
+    );
     await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names), 120_000);
   }, 300_000);
 
@@ -225,18 +267,7 @@ describe.skipIf(endpoints.prometheus.external)('alerting: one degraded departmen
   });
 
   it('simulates one department far below 80% and every other vakafdeling well above, with enough calls', () => {
-    const totals = rollupLegs(truth, 'total');
-    const vakafdelingen = [degraded, control].flatMap((g) =>
-      g.queues.filter((q) => q.kind === 'vakafdeling').map((q) => ({ g, q, c: totals[`${g.code}|${q.id}`] })),
-    );
-    expect(vakafdelingen.length).toBe(7);
-    for (const { g, q, c } of vakafdelingen) {
-      const what = `${g.code}|${q.id}`;
-      expect(c?.offered ?? 0, what).toBeGreaterThanOrEqual(10);
-      const ratio = (c?.answered ?? 0) / (c?.offered ?? 1);
-      if (g === degraded && q.id === 'belastingen') expect(ratio, what).toBeLessThan(0.6);
-      else expect(ratio, what).toBeGreaterThanOrEqual(0.82);
-    }
+    expect(scenarioProblems(truth, degraded, control)).toEqual([]);
   });
 
   it(`fires ${alertName} for the degraded department only`, async () => {
