@@ -44,6 +44,7 @@ export {
   callbacksOnTimeRate,
   endToEndReachability,
   firstLineResolution,
+  KPI_METRIC_NAMES,
   KPI_SCOPES,
   isSatisfiedScore,
   reachability,

@@ -199,6 +199,17 @@ export const REPORT_KPIS = {
 /** One KPI of the yearly report. */
 export type ReportKpi = keyof typeof REPORT_KPIS;
 
+/** The KPI names analysts see (streefcijfers, kpi_per_jaar, kpi_per_maand): snake_case. */
+export const KPI_METRIC_NAMES: Readonly<Record<ReportKpi, string>> = {
+  reachability: 'reachability',
+  serviceLevel: 'service_level',
+  firstLineResolution: 'first_line_resolution',
+  callbacksOnTime: 'callbacks_on_time',
+  endToEndReachability: 'end_to_end_reachability',
+  repeatRate: 'repeat_rate',
+  satisfaction: 'satisfaction',
+};
+
 /** Every report KPI, in the order the report prints them. */
 export const reportKpis = Object.keys(REPORT_KPIS) as ReportKpi[];
 

@@ -9,7 +9,7 @@
  * database, gemeente, year and norm. Out: a GemeenteReport.
  */
 import { BereikError } from '../errors.ts';
-import { REPORT_KPIS, reportKpis, type ReportKpi } from '../domain/kpi.ts';
+import { KPI_METRIC_NAMES, REPORT_KPIS, reportKpis, type ReportKpi } from '../domain/kpi.ts';
 import type {
   GemeenteMonth,
   GemeenteReport,
@@ -49,15 +49,9 @@ export class ReportInputError extends BereikError {
 /** Wait bounds of the histogram, seconds; the norm's service-level bound is added. */
 const WAIT_BOUNDS_SECONDS = [10, 20, 30, 60, 120, 300];
 
-const kpiByMetricName: Readonly<Record<string, ReportKpi>> = {
-  reachability: 'reachability',
-  service_level: 'serviceLevel',
-  first_line_resolution: 'firstLineResolution',
-  callbacks_on_time: 'callbacksOnTime',
-  end_to_end_reachability: 'endToEndReachability',
-  repeat_rate: 'repeatRate',
-  satisfaction: 'satisfaction',
-};
+const kpiByMetricName: Readonly<Record<string, ReportKpi>> = Object.fromEntries(
+  reportKpis.map((kpi) => [KPI_METRIC_NAMES[kpi], kpi]),
+);
 
 const num = (value: unknown): number => Number(value ?? 0);
 const str = (value: unknown): string =>

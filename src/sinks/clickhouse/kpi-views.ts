@@ -10,20 +10,9 @@
  * streefcijfer rows of its own (a backfill older than the retention) takes the defaults' rows.
  */
 import { DEFAULT_TARGETS_YEAR } from '../../config/targets.ts';
-import { KPI_SCOPES, REPORT_KPIS, type ReportKpi } from '../../domain/kpi.ts';
+import { KPI_METRIC_NAMES, KPI_SCOPES, REPORT_KPIS, type ReportKpi } from '../../domain/kpi.ts';
 import { sqlString } from './sql-literals.ts';
 import { mergedNormIds } from './tables.ts';
-
-/** The metric names analysts see in streefcijfers and kpi_per_jaar / kpi_per_maand. */
-export const kpiMetricName: Readonly<Record<ReportKpi, string>> = {
-  reachability: 'reachability',
-  serviceLevel: 'service_level',
-  firstLineResolution: 'first_line_resolution',
-  callbacksOnTime: 'callbacks_on_time',
-  endToEndReachability: 'end_to_end_reachability',
-  repeatRate: 'repeat_rate',
-  satisfaction: 'satisfaction',
-};
 
 /** Today in Amsterdam: a callback due today is still open until midnight. */
 export const localToday = "toDate(now(), 'Europe/Amsterdam')";
@@ -31,7 +20,7 @@ export const localToday = "toDate(now(), 'Europe/Amsterdam')";
 /** Open callbacks of a callback_due_day row whose due moment has not passed (0 once it has). */
 export const stillOpenCallbacks = `if(due_date >= ${localToday}, not_completed, 0)`;
 
-const metric = (kpi: ReportKpi) => sqlString(kpiMetricName[kpi]);
+const metric = (kpi: ReportKpi) => sqlString(KPI_METRIC_NAMES[kpi]);
 const lowerIsBetter = (Object.keys(REPORT_KPIS) as ReportKpi[])
   .filter((kpi) => REPORT_KPIS[kpi] === 'lower')
   .map(metric)

@@ -12,7 +12,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StreefcijferRow } from '../../config/targets.ts';
-import { kpiMetricName } from './kpi-views.ts';
+import { KPI_METRIC_NAMES } from '../../domain/kpi.ts';
 import type { FactSink, SinkBatch } from '../../pipeline/contracts.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
@@ -281,7 +281,7 @@ export class ClickHouseSink implements FactSink {
         year: r.year,
         gemeente: r.gemeente,
         queue: r.queue,
-        metric: kpiMetricName[r.metric],
+        metric: KPI_METRIC_NAMES[r.metric],
         target: r.target,
       })),
     );
