@@ -19,8 +19,6 @@ export interface RepeatOutput {
 
 interface Start {
   readonly fact: CallStartFact;
-  /** Put back by seed() and not written since. */
-  restored?: boolean;
 }
 
 export class RepeatCallerTracker {
@@ -58,14 +56,12 @@ export class RepeatCallerTracker {
     const key = `${event.gemeente}|${event.callerKey}`;
     const starts = this.#history.get(key) ?? [];
     if (starts.length === 0) this.#history.set(key, starts);
-    // Already known (restored from the store after a restart, and now replayed): its fact stands,
-    // and is written once more in case a crash left its rollup behind.
+    // Already known (restored from the store, or seen before the call's state was dropped and its
+    // events replayed): its fact stands, and is written once more, in case a crash or a torn write
+    // left it or its rollup behind. Duplicates of an open call never come here.
     const known = starts.find((s) => s.fact.callId === event.callId);
     if (known !== undefined) {
-      if (known.restored === true) {
-        out.restated.push(known.fact);
-        known.restored = false;
-      }
+      out.restated.push(known.fact);
       return;
     }
     let index = starts.length;
@@ -101,7 +97,7 @@ export class RepeatCallerTracker {
     if (starts.some((s) => s.fact.callId === fact.callId)) return;
     let index = starts.length;
     while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > fact.startedAt) index--;
-    starts.splice(index, 0, { fact, restored: true });
+    starts.splice(index, 0, { fact });
     const newest = starts.at(-1)?.fact.startedAt ?? fact.startedAt;
     this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
   }

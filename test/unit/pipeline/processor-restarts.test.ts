@@ -14,6 +14,8 @@ import { malformedValue } from '../../../src/simulate/produce.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import { SinkError } from '../../../src/sinks/clickhouse/errors.ts';
+import type { SinkBatch } from '../../../src/pipeline/contracts.ts';
 import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
 import { REPEAT_WINDOW_MS } from '../../../src/domain/kpi.ts';
 
@@ -77,12 +79,30 @@ async function topicOf(seed: number) {
 interface Step {
   readonly owners: readonly (readonly number[])[];
   readonly budget: number;
-  readonly then: 'kill' | 'rebalance';
+  readonly then: 'kill' | 'torn-kill' | 'rebalance';
+}
+
+/**
+ * The store of a processor killed in the middle of a write: the ClickHouse writer stores the
+ * ledger first and the facts after it, so a SIGKILL between the two leaves events stored whose
+ * facts are not (`tearNextWrite`).
+ */
+class TornWriteSink extends InMemorySink {
+  tearNextWrite = false;
+
+  override write(batch: SinkBatch): Promise<void> {
+    if (!this.tearNextWrite) return super.write(batch);
+    this.tearNextWrite = false;
+    for (const e of batch.events) this.ledger.set(e.eventId, e);
+    return Promise.reject(
+      new SinkError('CLICKHOUSE_REJECTED', 'killed between the ledger and the facts', { canRetry: false }),
+    );
+  }
 }
 
 async function runSteps(seed: number, steps: readonly Step[]) {
   const { truth, store, log } = await topicOf(seed);
-  const sink = new InMemorySink();
+  const sink = new TornWriteSink();
   const committed = new Array<number>(partitions).fill(0);
   let clock = wallClock;
   const newProcessor = () => {
@@ -151,6 +171,13 @@ async function runSteps(seed: number, steps: readonly Step[]) {
       }
     } else if (step.then === 'kill') {
       running = []; // what was not flushed is lost
+    } else if (step.then === 'torn-kill') {
+      for (const r of running) {
+        sink.tearNextWrite = true;
+        await flush(r).catch(() => undefined);
+        sink.tearNextWrite = false; // a processor with nothing to write did not write
+      }
+      running = [];
     }
   }
   return { truth, sink, committed, log, running };
@@ -164,6 +191,11 @@ describe('processor killed and restarted, partitions moved, from the committed o
   it.each([
     { seed: 21, steps: kills(700, 1500, 350, 2600, 1200) },
     { seed: 22, steps: kills(100, 100, 100, 4000) },
+    // Killed in the middle of writes: events stored, their facts (call starts among them) not.
+    {
+      seed: 24,
+      steps: [700, 1500, 900, 2000].map((budget): Step => ({ owners: alone, budget, then: 'torn-kill' })),
+    },
     {
       seed: 23,
       steps: [
