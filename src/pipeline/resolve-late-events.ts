@@ -56,13 +56,13 @@ async function resolveCalls(context: LateEventContext, out: TrackerOutputs): Pro
       pending.ledger(event, ref);
       if (event.type === 'CALL_STARTED') context.repeats.apply(event, out.repeat);
     }
-    // A redelivered CALL_STARTED already in the stored history is not applied to the call again,
-    // but its start fact may never have been stored: a processor killed between writing the
-    // ledger and the facts. The repeat tracker writes it (again: the write is idempotent).
-    const appliedIds = new Set(applied.map((a) => a.event.eventId));
-    for (const { event } of ofCall)
-      if (event.type === 'CALL_STARTED' && !appliedIds.has(event.eventId))
-        context.repeats.apply(event, out.repeat);
+    // A CALL_STARTED in the stored history is not applied to the call again (nor its redelivery,
+    // a duplicate of it), but its start fact may never have been stored: a processor killed
+    // between writing the ledger and the facts. It is written again (idempotent), not counted.
+    if (!applied.some((a) => a.event.type === 'CALL_STARTED')) {
+      const start = (byCall.get(callId) ?? []).find((e) => e.type === 'CALL_STARTED');
+      if (start?.type === 'CALL_STARTED') context.repeats.restate(start, out.repeat);
+    }
   }
   context.telemetry.orphans.inc({ kind: 'call' }, orphans.length);
 }

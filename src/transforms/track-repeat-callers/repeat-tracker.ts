@@ -88,6 +88,16 @@ export class RepeatCallerTracker {
     this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
   }
 
+  /**
+   * A start taken from the stored history (its fact may be stored, or lost with a torn write):
+   * applied like a new one, but everything it yields is written as restated, never counted again.
+   */
+  restate(event: CallStarted, out: RepeatOutput): void {
+    const scratch = RepeatCallerTracker.output();
+    this.apply(event, scratch);
+    out.restated.push(...scratch.restated, ...scratch.facts.map((f) => f.fact));
+  }
+
   /** Puts a stored start back in memory without emitting anything (restart recovery). */
   seed(fact: CallStartFact): void {
     if (fact.callerKey === null) return;

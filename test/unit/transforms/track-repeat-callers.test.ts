@@ -63,4 +63,27 @@ describe('track-repeat-callers', () => {
     t.apply(start('b', '2026-11-17T10:00:00Z'), out);
     expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat])).toEqual([['b', true]]);
   });
+
+  it('writes a known start again whenever it is seen again, never counting it twice', () => {
+    const t = new RepeatCallerTracker(3_900_000);
+    const out = RepeatCallerTracker.output();
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    // Replayed after its call's state was dropped (a partition that moved, a torn write).
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    expect(out.facts.map((f) => f.fact.callId)).toEqual(['a']);
+    expect(out.restated.map((f) => [f.callId, f.repeat])).toEqual([
+      ['a', false],
+      ['a', false],
+    ]);
+  });
+
+  it('restates a start from the stored history: written, not counted, even when new to memory', () => {
+    const t = new RepeatCallerTracker(3_900_000);
+    const out = RepeatCallerTracker.output();
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.restate(start('b', '2026-11-17T10:00:00Z'), out);
+    expect(out.facts.map((f) => f.fact.callId)).toEqual(['a']);
+    expect(out.restated.map((f) => [f.callId, f.repeat, f.version])).toEqual([['b', true, 2]]);
+  });
 });
