@@ -64,10 +64,33 @@ export async function reportableGemeenten(
   run: RunQuery,
   database: string,
 ): Promise<{ code: string; name: string }[]> {
-  const rows = await run(
+  const rows = await fromBereikDatabase(
+    run,
+    database,
     `SELECT gemeente, any(gemeente_name) AS name FROM ${identifier(database)}.queues FINAL GROUP BY gemeente ORDER BY gemeente`,
   );
   return rows.map((r) => ({ code: str(r['gemeente']), name: str(r['name']) }));
+}
+
+/**
+ * Runs the report's first query; a database or table that is not there (ClickHouse 18.16 says
+ * "doesn't exist", current versions UNKNOWN_DATABASE / UNKNOWN_TABLE) means bereik never wrote it.
+ */
+async function fromBereikDatabase(
+  run: RunQuery,
+  database: string,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
+  try {
+    return await run(sql);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/doesn't exist|UNKNOWN_DATABASE|UNKNOWN_TABLE/.test(message))
+      throw new ReportInputError(
+        `database ${database} holds no bereik tables: check clickhouse.database in the configuration, or run \`bereik run\` with it first.`,
+      );
+    throw error;
+  }
 }
 
 export async function readGemeenteReport(run: RunQuery, request: ReportRequest): Promise<GemeenteReport> {
@@ -76,7 +99,9 @@ export async function readGemeenteReport(run: RunQuery, request: ReportRequest):
     throw new ReportInputError(`"${gemeente}" is not a gemeente code: give its CBS code, e.g. GM0307.`);
   const db = identifier(request.database);
   const where = `gemeente = '${gemeente}'`;
-  const queueRows = await run(
+  const queueRows = await fromBereikDatabase(
+    run,
+    request.database,
     `SELECT queue, queue_name, toString(kind) AS kind, gemeente_name FROM ${db}.queues FINAL WHERE ${where} ORDER BY queue`,
   );
   if (queueRows.length === 0) {

@@ -9,7 +9,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -193,6 +193,20 @@ describe('bereik report on a backfilled year', () => {
     expect(result.stderr).toContain(
       `gemeente GM9999 is not in database ${names.database}: use one of GM0034, GM0307.`,
     );
+  }, 120_000);
+
+  it('says so when the configured database holds no bereik tables, and exits 1', async () => {
+    const config = path.join(outDir, 'elsewhere.yaml');
+    writeFileSync(
+      config,
+      readFileSync(names.configPath, 'utf8').replace(
+        `database: ${names.database}`,
+        'database: bereik_never_written',
+      ),
+    );
+    const result = await cli(['report', '--config', config, '--out', path.join(outDir, 'y.html')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('database bereik_never_written holds no bereik tables');
   }, 120_000);
 
   it('writes the HTML and the PDF with `bereik report`', async () => {

@@ -63,10 +63,9 @@ export function plainNumber(n: number): string {
   return String(n).replace('.', ',');
 }
 
-/** A ratio of counts as "87,3%"; "–" when `value` (the domain's ratio) is null. */
-export function percentText(value: number | null, numerator: number, denominator: number): string {
-  if (value === null) return DASH;
-  if (denominator === 0) return fractionText(value);
+/** numerator / denominator as "87,3%", rounded half up on the counts; "–" when the denominator is 0. */
+export function percentText(numerator: number, denominator: number): string {
+  if (denominator === 0) return DASH;
   return `${tenthsText(roundedTenths(numerator * 1000, denominator))}%`;
 }
 

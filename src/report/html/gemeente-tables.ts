@@ -2,7 +2,6 @@
  * The gemeente-wide monthly figures as tables: calls end to end and repeat callers, satisfaction
  * and callbacks. In: the report. Out: the gemeente's heading and tables as HTML.
  */
-import { callbacksOnTimeRate, endToEndReachability, repeatRate, satisfaction } from '../../domain/index.ts';
 import { escapeMarkup as esc } from './charts.ts';
 import { countCell, ratioCell } from './markup.ts';
 import type { GemeenteMonth, GemeenteReport } from '../model.ts';
@@ -31,23 +30,13 @@ const CALL_COLUMNS: readonly Column<GemeenteCounts>[] = [
   countColumn('Laatste leg beantwoord', 'callsLastOfferedAnswered'),
   {
     header: 'Bereikbaarheid van begin tot eind',
-    cell: (s, m) =>
-      ratioCell(
-        s,
-        'endToEndReachability',
-        endToEndReachability({
-          callsWithOfferedLeg: m.callsWithOfferedLeg,
-          callsLastOfferedLegAnswered: m.callsLastOfferedAnswered,
-        }),
-        m.callsLastOfferedAnswered,
-        m.callsWithOfferedLeg,
-      ),
+    cell: (s, m) => ratioCell(s, 'endToEndReachability', m.callsLastOfferedAnswered, m.callsWithOfferedLeg),
   },
   countColumn('Gesprekken (zonder anoniem)', 'calls'),
   countColumn('Herhaalbellers', 'repeatCalls'),
   {
     header: 'Herhaalpercentage',
-    cell: (s, m) => ratioCell(s, 'repeatRate', repeatRate(m), m.repeatCalls, m.calls),
+    cell: (s, m) => ratioCell(s, 'repeatRate', m.repeatCalls, m.calls),
   },
 ];
 
@@ -56,28 +45,14 @@ const SURVEY_CALLBACK_COLUMNS: readonly Column<GemeenteCounts>[] = [
   countColumn('Score 4-5', 'surveySatisfied'),
   {
     header: 'Tevredenheid',
-    cell: (s, m) =>
-      ratioCell(
-        s,
-        'satisfaction',
-        satisfaction({ answers: m.surveyAnswers, scores4or5: m.surveySatisfied }),
-        m.surveySatisfied,
-        m.surveyAnswers,
-      ),
+    cell: (s, m) => ratioCell(s, 'satisfaction', m.surveySatisfied, m.surveyAnswers),
   },
   countColumn('Terugbelverzoeken met termijn in de maand', 'callbacksDue'),
   countColumn('Beoordeeld', 'callbacksJudged'),
   countColumn('Op tijd', 'callbacksOnTime'),
   {
     header: 'Op tijd (%)',
-    cell: (s, m) =>
-      ratioCell(
-        s,
-        'callbacksOnTimeRate',
-        callbacksOnTimeRate({ dueInWindow: m.callbacksJudged, completedOnTime: m.callbacksOnTime }),
-        m.callbacksOnTime,
-        m.callbacksJudged,
-      ),
+    cell: (s, m) => ratioCell(s, 'callbacksOnTimeRate', m.callbacksOnTime, m.callbacksJudged),
   },
 ];
 

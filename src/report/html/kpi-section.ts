@@ -32,7 +32,7 @@ function realisatieCell(row: KpiTableRow, year: number): string {
     'data-denominator': f?.denominator ?? null,
     'data-complete': f?.complete ?? null,
   });
-  const text = f === null ? DASH : percentText(f.realisatie, f.numerator, f.denominator);
+  const text = f === null ? DASH : percentText(f.numerator, f.denominator);
   const lopend = f !== null && !f.complete ? ` ${LOPEND}` : '';
   // Each year against its own streefcijfer: a mark drawn by the CSS (not part of the figure's text).
   const met = f?.gehaald ?? null;

@@ -24,18 +24,13 @@ export function countCell(scope: Attrs, field: string, value: number): string {
   return `<td class="num"${attrs({ ...scope, 'data-field': field, 'data-value': value })}>${integerText(value)}</td>`;
 }
 
-export function ratioCell(
-  scope: Attrs,
-  field: string,
-  value: number | null,
-  numerator: number,
-  denominator: number,
-): string {
+/** A ratio of counts as a percentage ("–" without a denominator), its counts in data- attributes. */
+export function ratioCell(scope: Attrs, field: string, numerator: number, denominator: number): string {
   const a = attrs({
     ...scope,
     'data-field': field,
     'data-numerator': numerator,
     'data-denominator': denominator,
   });
-  return `<td class="num"${a}>${percentText(value, numerator, denominator)}</td>`;
+  return `<td class="num"${a}>${percentText(numerator, denominator)}</td>`;
 }

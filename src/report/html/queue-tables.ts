@@ -4,7 +4,6 @@
  * answered calls by wait. In: the report and one of its queues. Out: the queue's heading and
  * tables as HTML; the transfers into a queue are shown for a vakafdeling only.
  */
-import { reachability, serviceLevel, transferSuccess } from '../../domain/index.ts';
 import { escapeMarkup as esc } from './charts.ts';
 import { asaText, bucketLabel, integerText, plainNumber } from './format-nl.ts';
 import { attrs, countCell, ratioCell } from './markup.ts';
@@ -38,12 +37,12 @@ function handlingColumns(report: GemeenteReport): Column<QueueCounts>[] {
     countColumn('Beantwoord', 'answered'),
     {
       header: 'Bereikbaarheid',
-      cell: (s, m) => ratioCell(s, 'reachability', reachability(m), m.answered, m.offered),
+      cell: (s, m) => ratioCell(s, 'reachability', m.answered, m.offered),
     },
     countColumn(`Binnen ${sl}&nbsp;s`, 'answeredWithinSl'),
     {
       header: 'Servicelevel',
-      cell: (s, m) => ratioCell(s, 'serviceLevel', serviceLevel(m), m.answeredWithinSl, m.offered),
+      cell: (s, m) => ratioCell(s, 'serviceLevel', m.answeredWithinSl, m.offered),
     },
     {
       header: 'Wachttijd beantwoord, totaal (s)',
@@ -67,8 +66,7 @@ function otherColumns(report: GemeenteReport, queue: QueueYear): Column<QueueCou
     countColumn('Daarvan beantwoord', 'answeredFromTransfer'),
     {
       header: 'Beantwoord na doorverbinden',
-      cell: (s, m) =>
-        ratioCell(s, 'transferSuccess', transferSuccess(m), m.answeredFromTransfer, m.offeredFromTransfer),
+      cell: (s, m) => ratioCell(s, 'transferSuccess', m.answeredFromTransfer, m.offeredFromTransfer),
     },
   ];
   return [
@@ -86,7 +84,7 @@ function waitBucketTable(report: GemeenteReport, q: QueueYear): string {
   const rows = q.waitBuckets
     .map((b, i) => {
       const scope = { 'data-queue': q.queue, 'data-bucket': b.upToSeconds };
-      const share = ratioCell(scope, 'share', total === 0 ? null : b.answered / total, b.answered, total);
+      const share = ratioCell(scope, 'share', b.answered, total);
       return `<tr><th scope="row">${esc(bucketLabel(q.waitBuckets, i))}</th>${countCell(scope, 'answered', b.answered)}${share}</tr>`;
     })
     .join('\n');
