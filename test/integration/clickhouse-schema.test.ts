@@ -295,7 +295,7 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
         ([table, rows]) =>
           `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
       ),
-      ...refreshStatements(db, dirtyWindows(batch, callbacks), 1000).flat(),
+      ...refreshStatements(db, dirtyWindows(batch, callbacks)).flat(),
       ...Object.keys(rollupTables).flatMap((table) => [`SELECT '== ${table}'`, rollupQuery(db, table)]),
     ]
       .map((s) => `${s};\n`)

@@ -10,9 +10,8 @@
  * writes identical rows, and a correction a higher version that ReplacingMergeTree keeps.
  *
  * Which rows: a coarse condition the sort key and partitions can use (gemeenten, a time range),
- * and the exact set of dirty windows as `(gemeente, queue, window) IN (tuples)`, a hash lookup per
- * row (an OR of one range per window costs a comparison per window per row: 6 s instead of 0.2 s
- * for a day's backfill on 18.16).
+ * and the exact set of dirty windows as integers, a hash lookup per row (window-set-sql.ts says why
+ * not a literal list of tuples).
  *
  * Reading the facts: `FINAL` where a fact's key never leaves its partition (legs, call starts,
  * surveys: the window is in the key and decides the partition), never with PREWHERE (which would
@@ -30,7 +29,7 @@ import {
   type ScopedWindows,
   type WindowKey,
 } from './dirty-windows.ts';
-import { sqlDateTime, sqlIdentifier, sqlString, sqlStringList } from './sql-literals.ts';
+import { sqlDateTime, sqlIdentifier, sqlInteger, sqlStringList } from './sql-literals.ts';
 import {
   callbackCounterColumns,
   callbackDueColumns,
@@ -38,6 +37,7 @@ import {
   legCounterColumns,
   mergedNormIds,
 } from './tables.ts';
+import { windowSetCondition } from './window-set-sql.ts';
 
 const TZ = "'Europe/Amsterdam'";
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name);
@@ -47,23 +47,6 @@ const callbackCounters = names(callbackCounterColumns);
 const dueCounters = names(callbackDueColumns);
 
 // ---- which rows -----------------------------------------------------------------------------------
-
-/** The exact windows: `(gemeente[, queue], windowExpression) IN ((...), ...)`; windows as literals. */
-function windowSet(
-  keys: readonly WindowKey[],
-  windowExpression: string,
-  literal: (start: number) => string,
-  queueExpression = 'queue',
-): string {
-  if (keys.length === 0) throw new RangeError('no windows to recompute');
-  const withQueue = keys[0]?.scope.queue !== undefined;
-  const tuples = keys.map(({ scope, start }) =>
-    withQueue
-      ? `(${sqlString(scope.gemeente)}, ${sqlString(scope.queue ?? '')}, ${literal(start)})`
-      : `(${sqlString(scope.gemeente)}, ${literal(start)})`,
-  );
-  return `(gemeente, ${withQueue ? `${queueExpression}, ` : ''}${windowExpression}) IN (${tuples.join(', ')})`;
-}
 
 const gemeentenOf = (keys: readonly WindowKey[]) =>
   `gemeente IN ${sqlStringList(new Set(keys.map((k) => k.scope.gemeente)))}`;
@@ -87,8 +70,11 @@ function secondWindows(
 ): string {
   const { min, max } = bounds(keys);
   return `${gemeentenOf(keys)} AND ${column} >= ${sqlDateTime(min)} AND ${column} < ${sqlDateTime(max + widthSec)}
-  AND ${windowSet(keys, windowExpression, String)}`;
+  AND ${windowSetCondition(keys, windowExpression)}`;
 }
+
+/** A local day of a time column as a day number (days since 1970-01-01, as dirty-windows.ts counts). */
+const localDayNumber = (column: string) => `toUInt32(toDate(${column}, ${TZ}))`;
 
 /** Local days (day numbers) of rows with a time column: the UTC range of those days plus the exact set. */
 function dayWindows(keys: readonly WindowKey[], column: string): string {
@@ -96,7 +82,7 @@ function dayWindows(keys: readonly WindowKey[], column: string): string {
   const from = startOfLocalDay(dateOfDayNumber(min)) / 1000;
   const to = endOfLocalDay(dateOfDayNumber(max)) / 1000;
   return `${gemeentenOf(keys)} AND ${column} >= ${sqlDateTime(from)} AND ${column} < ${sqlDateTime(to)}
-  AND ${windowSet(keys, `toString(toDate(${column}, ${TZ}))`, (d) => sqlString(dateOfDayNumber(d)))}`;
+  AND ${windowSetCondition(keys, localDayNumber(column))}`;
 }
 
 // ---- queue rollups --------------------------------------------------------------------------------
@@ -260,7 +246,7 @@ const minuteSecondsOf = (column: string) =>
  */
 export function callbackMinuteSql(database: string, keys: readonly WindowKey[]): string {
   const db = sqlIdentifier(database);
-  const dirty = (expression: string) => windowSet(keys, expression, String, "ifNull(queue, '')");
+  const dirty = (expression: string) => windowSetCondition(keys, expression, "ifNull(queue, '')");
   const latest = latestCallbacksSql(
     db,
     ['queue', 'requested_at', 'completed_at', 'outcome'],
@@ -274,7 +260,7 @@ FROM (
          arrayJoin([(toUInt8(1), ${minuteSecondsOf('requested_at')}), (toUInt8(2), ${minuteSecondsOf('completed_at')})]) AS e
   FROM (${latest})
 )
-WHERE ${windowSet(keys, 'e.2', String, 'q')}
+WHERE ${windowSetCondition(keys, 'e.2', 'q')}
 GROUP BY gemeente, q, e.2`;
 }
 
@@ -295,25 +281,24 @@ GROUP BY gemeente, queue, day`;
  */
 export function callbackDueDaySql(database: string, keys: readonly WindowKey[]): string {
   const db = sqlIdentifier(database);
-  const date = (d: number) => sqlString(dateOfDayNumber(d));
-  const dates = `[${[...new Set(keys.map((k) => k.start))].map(date).join(', ')}]`;
+  const days = `[${[...new Set(keys.map((k) => k.start))].map(sqlInteger).join(', ')}]`;
   const latest = latestCallbacksSql(
     db,
     ['queue', 'due_date', 'completed_at', 'on_time', 'earlier_due_dates'],
-    `${gemeentenOf(keys)} AND (${windowSet(keys, "ifNull(toString(due_date), '')", date, "ifNull(queue, '')")}
-       OR hasAny(arrayMap(x -> toString(x), earlier_due_dates), ${dates}))`,
+    `${gemeentenOf(keys)} AND (${windowSetCondition(keys, 'ifNull(toUInt32(due_date), 0)', "ifNull(queue, '')")}
+       OR hasAny(arrayMap(x -> toUInt32(x), earlier_due_dates), ${days}))`,
   );
   return `INSERT INTO ${db}.callback_due_day (gemeente, queue, due_date, ${dueCounters.join(', ')}, version)
-SELECT gemeente, q, toDate(e.2) AS due_date,
+SELECT gemeente, q, toDate(toUInt16(e.2)) AS due_date,
        sum(e.1), sum(e.1 * n_on_time), sum(e.1 * n_late), sum(e.1 * n_open), sum(version)
 FROM (
   SELECT gemeente, ifNull(queue, '') AS q, version,
          ifNull(on_time = 1, 0) AS n_on_time, ifNull(on_time = 0, 0) AS n_late, isNull(completed_at) AS n_open,
-         arrayJoin(arrayConcat([(toUInt8(1), ifNull(toString(due_date), ''))],
-                               arrayMap(x -> (toUInt8(0), toString(x)), earlier_due_dates))) AS e
+         arrayJoin(arrayConcat([(toUInt8(1), toUInt32(ifNull(toUInt32(due_date), 0)))],
+                               arrayMap(x -> (toUInt8(0), toUInt32(x)), earlier_due_dates))) AS e
   FROM (${latest})
 )
-WHERE ${windowSet(keys, 'e.2', date, 'q')}
+WHERE ${windowSetCondition(keys, 'e.2', 'q')}
 GROUP BY gemeente, q, e.2`;
 }
 
@@ -324,19 +309,19 @@ GROUP BY gemeente, q, e.2`;
  * phases: the statements of a phase are independent (run them in parallel), a phase needs the one
  * before (minute rows, then hour rows from minutes, then day rows from hours). At most
  * `maxWindowsPerStatement` windows per statement, so each stays well below 18.16's
- * max_query_size (256 KiB): a window is about 40 bytes, and a callback statement lists them 3 times.
+ * max_query_size (256 KiB): a window is about 15 bytes, and a statement lists them up to 3 times.
  */
 export function refreshStatements(
   database: string,
   dirty: DirtyWindows,
-  maxWindowsPerStatement: number,
+  maxWindowsPerStatement = 2000,
 ): string[][] {
+  // One statement covers one kind of scope; queue and gemeente scopes never mix in a set.
   const each = (
     windows: ScopedWindows,
     sql: (db: string, keys: readonly WindowKey[]) => string,
   ): string[] => {
     const statements: string[] = [];
-    // One statement covers one kind of scope; queue and gemeente scopes never mix in a set.
     const keys = windows.keys();
     for (let i = 0; i < keys.length; i += maxWindowsPerStatement) {
       statements.push(sql(database, keys.slice(i, i + maxWindowsPerStatement)));

@@ -64,11 +64,6 @@ export { SinkError } from './errors.ts';
 export interface ClickHouseSinkOptions {
   /** The database (clickhouse.database in the configuration). */
   readonly database: string;
-  /**
-   * Most dirty windows per recompute statement, so statements stay well under ClickHouse's
-   * max_query_size (256 KiB on 18.16). @default 1000
-   */
-  readonly maxWindowsPerStatement?: number;
   /** Most ids per lookup (IN list), for the same reason. @default 1000 */
   readonly maxIdsPerLookup?: number;
 }
@@ -108,14 +103,12 @@ function oncePerEvent<E extends { eventId: string }>(events: readonly E[]): E[] 
 export class ClickHouseSink implements FactSink {
   readonly #client: ClickHouseClient;
   readonly #db: string;
-  readonly #maxWindows: number;
   readonly #maxIds: number;
 
   /** The client stays the caller's: create it with `clickhouseClientOptions(url)` and close it after the sink. */
   constructor(client: ClickHouseClient, options: ClickHouseSinkOptions) {
     this.#client = client;
     this.#db = sqlIdentifier(options.database);
-    this.#maxWindows = options.maxWindowsPerStatement ?? 1000;
     this.#maxIds = options.maxIdsPerLookup ?? 1000;
   }
 
@@ -337,7 +330,7 @@ export class ClickHouseSink implements FactSink {
   }
 
   async #refreshRollups(dirty: DirtyWindows): Promise<void> {
-    for (const phase of refreshStatements(this.#db, dirty, this.#maxWindows)) {
+    for (const phase of refreshStatements(this.#db, dirty)) {
       await Promise.all(phase.map((statement) => this.#command(statement)));
     }
   }
