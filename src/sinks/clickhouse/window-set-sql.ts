@@ -1,14 +1,16 @@
 /**
  * The exact set of dirty windows as a SQL condition that ClickHouse parses cheaply: each window as
  * one integer, its scope's place in a list of scopes times 2^32 plus the window (epoch seconds or
- * a day number), so the set is `(indexOf(scopes, scope) * 4294967296 + window) IN (n, ...)`: a hash
- * lookup per row, like a set of tuples, built from plain integers.
+ * a day number), so the set is `(indexOf(scopes, scope) * 4294967296 + window) IN (SELECT
+ * arrayJoin([n, ...]))`: a hash lookup per row, like a set of tuples, built from one array literal.
  *
  * Why not `(gemeente, queue, window) IN (('GM0307', 'kcc', 1748442360), ...)`: ClickHouse 18.16
  * parses each tuple of such a list as an expression. A gemeente_minute statement with three lists
- * of 1 000 tuples spent about 150 ms of its 200 ms parsing them; as integers the same lists cost a
- * few ms. An OR of one term per window or per run of windows is worse still: every term is
- * evaluated for every row read.
+ * of 1 000 tuples spent about 150 ms of its 200 ms parsing them. A list of plain integers still
+ * costs about 25 ms per 2 000 (each an expression too); an array literal is parsed as one value,
+ * and `IN (SELECT arrayJoin(array))` builds the same set from it (a 2 000-window statement: 110 ms
+ * as an integer list, 50 ms so, 35 ms with no set at all). An OR of one term per window or per run
+ * of windows is worse still: every term is evaluated for every row read.
  *
  * Scopes are 'GM0307' or 'GM0307/kcc': a gemeente code has no '/' (configured codes are GM and four
  * digits, and events of other gemeenten are dead-lettered), so the pair is unambiguous.
@@ -50,5 +52,5 @@ export function windowSetCondition(
   }
   const scopeExpression = withQueue ? `concat(gemeente, '/', ${queueExpression})` : 'gemeente';
   const scopeList = `[${[...scopes.keys()].map(sqlString).join(', ')}]`;
-  return `(indexOf(${scopeList}, ${scopeExpression}) * ${SCOPE_FACTOR} + ${windowExpression}) IN (${[...numbers].map(sqlInteger).join(', ')})`;
+  return `(indexOf(${scopeList}, ${scopeExpression}) * ${SCOPE_FACTOR} + ${windowExpression}) IN (SELECT arrayJoin([${[...numbers].map(sqlInteger).join(', ')}]))`;
 }
