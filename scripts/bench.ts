@@ -7,7 +7,10 @@
  * 2. Ceiling A: a bare kafkajs consumer group that only reads the topic.
  * 3. Ceiling B: avsc decoding alone (the wire-format payloads, in memory).
  * 4. bereik: `bereik run` as a child process on the backlog, from start to every offset committed
- *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process.
+ *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process. Twice:
+ *    on the backlog in event-time order, and on a disordered backlog of the same volume and
+ *    traffic (the year's days in random order, as a backfill of files in any order would be;
+ *    BENCH_DISORDERED_EVENTS sets its size, default BENCH_EVENTS, 0 skips it).
  *    BENCH_BATCH_ROWS sets clickhouse.batchMaxRows (default 10 000, the shipped default).
  *    BENCH_PROFILE=1 also profiles this phase: the processor's CPU by part of bereik (V8's
  *    --cpu-prof, folded stacks in .stack/profiles/ for a flame graph, rendered to
@@ -17,16 +20,20 @@
  *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
  *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
  *    acknowledged by ClickHouse, read from bereik's own histograms.
+ * 6. A summary: every rate with its ratio to the bare consumer, the disordered rate as a share of
+ *    the ordered one, the peak memory of both runs and the latencies.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.ts';
-import { SwitchSimulator } from '../src/simulate/index.ts';
+import { SwitchSimulator, type SimMessage } from '../src/simulate/index.ts';
+import { Random } from '../src/simulate/random.ts';
 import { produceMessages } from '../src/simulate/produce.ts';
 import { callEventType } from '../src/sources/kafka/decode-message.ts';
 import { stackEndpoints, stackUp } from '../src/stack/stack.ts';
@@ -44,7 +51,14 @@ import { stackDir } from '../src/stack/paths.ts';
 import { clickhouseBreakdown, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+const disorderedTarget = Number(process.env['BENCH_DISORDERED_EVENTS'] ?? target);
+// 700 calls a day of two gemeenten make about 1 000 000 messages a year: more events, more calls.
+const callsPerDay = Math.max(1, Math.round((700 * target) / 1_000_000));
 const topic = `bench.switch-events.${target}`;
+const disorderedTopic = `bench.switch-events-disordered.${disorderedTarget}.${callsPerDay}`;
+const yearFrom = Date.parse('2025-01-01T00:00:00+01:00');
+const yearTo = Date.parse('2026-01-01T00:00:00+01:00');
+const summary: string[] = [];
 const log = (line: string) => {
   console.log(line);
 };
@@ -60,7 +74,7 @@ const registry = new SchemaRegistry({ host: endpoints.schemaRegistry.url });
 const admin = kafka.admin();
 await admin.connect();
 
-async function topicSize(): Promise<number> {
+async function topicSize(topic: string): Promise<number> {
   if (!(await admin.listTopics()).includes(topic)) return 0;
   // A broker that has just started answers "not the leader" until its partitions have loaded.
   for (let attempt = 1; ; attempt++) {
@@ -74,10 +88,10 @@ async function topicSize(): Promise<number> {
   }
 }
 
-// 1. The backlog. Reused when it is there and its schema id still names the switch's schema (the
+// 1. The backlogs. Reused when there and their schema id still names the switch's schema (the
 // local Apicurio keeps schemas in memory, so after a restart the ids may mean something else).
-async function backlogUsable(): Promise<boolean> {
-  if ((await topicSize()) < target) return false;
+async function backlogUsable(topic: string, size: number): Promise<boolean> {
+  if ((await topicSize(topic)) < size) return false;
   const probe = kafka.consumer({ groupId: `bench-probe-${Date.now()}` });
   await probe.connect();
   await probe.subscribe({ topic, fromBeginning: true });
@@ -95,45 +109,79 @@ async function backlogUsable(): Promise<boolean> {
     { name?: string } | undefined;
   return schema?.name === 'nl.veertien.switch.v1.CallEvent';
 }
-if (!(await backlogUsable()) && (await admin.listTopics()).includes(topic)) {
-  log(`${topic} is stale (its schema id is gone from the registry): producing it again`);
-  await admin.deleteTopics({ topics: [topic] });
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+
+/** Puts `size` messages of `messages()` in `topic` unless it holds them already; its size after. */
+async function ensureBacklog(
+  topic: string,
+  size: number,
+  messages: () => Iterable<SimMessage>,
+): Promise<number> {
+  if (!(await backlogUsable(topic, size)) && (await admin.listTopics()).includes(topic)) {
+    log(`${topic} is stale or short: producing it again`);
+    await admin.deleteTopics({ topics: [topic] });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  if ((await topicSize(topic)) < size) {
+    if ((await topicSize(topic)) === 0)
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: CREATED_TOPIC_PARTITIONS }],
+        waitForLeaders: true,
+      });
+    log(`producing ${size} simulated messages to ${topic} ...`);
+    const limited = (function* () {
+      let n = 0;
+      for (const m of messages()) {
+        if (n++ >= size) return;
+        yield m;
+      }
+    })();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const started = performance.now();
+    await produceMessages(limited, producer, registry, { topic, batchSize: 5000 });
+    await producer.disconnect();
+    log(`  produced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return topicSize(topic);
 }
-let messages = await topicSize();
-if (messages < target) {
-  if (messages === 0)
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: CREATED_TOPIC_PARTITIONS }],
-      waitForLeaders: true,
-    });
-  log(`producing ${target} simulated messages to ${topic} ...`);
-  const config = parseConfig(
-    parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
-  );
-  const simulator = new SwitchSimulator(config, {
+
+const simulatorConfig = parseConfig(
+  parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
+);
+/** The year's traffic in event-time order. */
+const orderedYear = () =>
+  new SwitchSimulator(simulatorConfig, {
     seed: 2026,
-    fromMs: Date.parse('2025-01-01T00:00:00+01:00'),
-    toMs: Date.parse('2026-01-01T00:00:00+01:00'),
-    callsPerDay: 700,
+    fromMs: yearFrom,
+    toMs: yearTo,
+    callsPerDay,
     runId: 'bench',
-  });
-  const limited = (function* () {
-    let n = 0;
-    for (const m of simulator.messages()) {
-      if (n++ >= target) return;
-      yield m;
+  }).messages();
+/** The same kind of traffic, a day at a time, the days in random order (and again, should a year be too little). */
+function* disorderedYear(): Generator<SimMessage> {
+  const days: number[] = [];
+  for (let day = yearFrom; day < yearTo; day += 86_400_000) days.push(day);
+  for (let round = 0; ; round++) {
+    const order = [...days];
+    new Random(2026 + round, 'bench-day-order').shuffle(order);
+    for (const [i, fromMs] of order.entries()) {
+      yield* new SwitchSimulator(simulatorConfig, {
+        seed: 2026 + round * 1000 + i,
+        fromMs,
+        toMs: fromMs + 86_400_000,
+        callsPerDay,
+        runId: `benchd${round}x${i}`,
+      }).messages();
     }
-  })();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const started = performance.now();
-  await produceMessages(limited, producer, registry, { topic, batchSize: 5000 });
-  await producer.disconnect();
-  messages = await topicSize();
-  log(`  produced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
 }
+
+const messages = await ensureBacklog(topic, target, orderedYear);
 log(`backlog: ${messages} messages in ${topic} (6 partitions)`);
+const disorderedMessages =
+  disorderedTarget > 0 ? await ensureBacklog(disorderedTopic, disorderedTarget, disorderedYear) : 0;
+if (disorderedMessages > 0)
+  log(`disordered backlog: ${disorderedMessages} messages in ${disorderedTopic} (days in random order)`);
 
 // 2. Ceiling A: a bare consumer group.
 async function bareConsumer(): Promise<{ seconds: number; values: Buffer[] }> {
@@ -181,7 +229,7 @@ for (let round = 0; round < 5; round++) {
 const decodeRate = decoded / ((performance.now() - decodeStarted) / 1000);
 log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (${decoded} decodes)`);
 
-// 4. bereik on the backlog.
+// 4. bereik on the backlogs.
 function benchConfig(
   prefix: string,
   overrides: { topic: string; allowedLatenessSeconds?: number },
@@ -217,55 +265,81 @@ function peakRssMiB(pid: number | undefined): number {
   }
 }
 
-const backlog = benchConfig('bench', { topic });
-const profiling = process.env['BENCH_PROFILE'] === '1';
-const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
-const profileSince = Date.now() / 1000;
-const child = startProcessorProcess(
-  endpoints,
-  backlog,
-  backlog.httpPort,
-  profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-);
-// Processors this script started never outlive it, whichever way it ends.
-process.on('exit', () => {
-  child.kill('SIGKILL');
-});
-let peak = 0;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, peakRssMiB(child.pid));
-}, 500);
-const started = performance.now();
-await waitUntilProcessed(backlog.httpPort, () => allCommitted(endpoints, backlog), 3_600_000);
-const seconds = (performance.now() - started) / 1000;
-peak = Math.max(peak, peakRssMiB(child.pid));
-clearInterval(sampler);
-const accepted = (await metricValue(backlog.httpPort, 'bereik_events_total')) ?? 0;
-const outcomes = Object.fromEntries(
-  await Promise.all(
-    ['accepted', 'orphan', 'duplicate', 'dead_lettered', 'redelivered'].map(
-      async (result) =>
-        [result, (await metricValue(backlog.httpPort, 'bereik_events_total', { result })) ?? 0] as const,
-    ),
-  ),
-);
-const exited = new Promise((resolve) => child.once('exit', resolve));
-child.kill('SIGTERM');
-const bereikRate = messages / seconds;
-log(
-  `bereik end to end: ${Math.round(bereikRate).toLocaleString('en')} msg/s (${messages} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
-);
-log(
-  `  = ${((bereikRate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((bereikRate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`,
-);
-log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
-// A fresh start over a backlog must read it in event time: no event takes the orphan path.
-log(`  events by result: ${JSON.stringify(outcomes)} (orphan path: ${outcomes['orphan'] ?? 0})`);
-if (profiling) {
-  // The profile is written when the processor exits.
-  await exited;
-  await printProfile(profileDir, backlog.database, profileSince);
+interface BacklogRun {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly outcomes: Readonly<Record<string, number>>;
 }
+
+/** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
+async function runBacklog(
+  label: string,
+  names: RunNames,
+  size: number,
+  profile: boolean,
+): Promise<BacklogRun> {
+  const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
+  const profileSince = Date.now() / 1000;
+  const child = startProcessorProcess(
+    endpoints,
+    names,
+    names.httpPort,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  // Processors this script started never outlive it, whichever way it ends.
+  process.on('exit', () => {
+    child.kill('SIGKILL');
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, peakRssMiB(child.pid));
+  }, 500);
+  const started = performance.now();
+  await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names), 3_600_000);
+  const seconds = (performance.now() - started) / 1000;
+  peak = Math.max(peak, peakRssMiB(child.pid));
+  clearInterval(sampler);
+  const accepted = (await metricValue(names.httpPort, 'bereik_events_total')) ?? 0;
+  const outcomes = Object.fromEntries(
+    await Promise.all(
+      ['accepted', 'orphan', 'duplicate', 'dead_lettered', 'redelivered'].map(
+        async (result) =>
+          [result, (await metricValue(names.httpPort, 'bereik_events_total', { result })) ?? 0] as const,
+      ),
+    ),
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const rate = size / seconds;
+  log(
+    `bereik ${label}: ${Math.round(rate).toLocaleString('en')} msg/s (${size} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
+  );
+  log(
+    `  = ${((rate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((rate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`,
+  );
+  log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
+  log(
+    `  events by result: ${JSON.stringify(outcomes)} (late events settled against the store: ${outcomes['orphan'] ?? 0})`,
+  );
+  await exited;
+  // The profile is written when the processor exits.
+  if (profile) await printProfile(profileDir, names.database, profileSince);
+  return { rate, seconds, peakMiB: peak, outcomes };
+}
+
+const profiling = process.env['BENCH_PROFILE'] === '1';
+// A fresh start over an ordered backlog reads it in event time: no event should take the orphan path.
+const ordered = await runBacklog('ordered', benchConfig('bench', { topic }), messages, profiling);
+const disordered =
+  disorderedMessages > 0
+    ? await runBacklog(
+        'disordered',
+        benchConfig('benchdis', { topic: disorderedTopic }),
+        disorderedMessages,
+        false,
+      )
+    : undefined;
 
 // 5. Latency at a steady rate.
 const liveTopic = `bench.live.${Date.now()}`;
@@ -281,10 +355,7 @@ process.on('exit', () => {
 await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
 const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
 log(`live phase: ${liveSeconds} s of real-time traffic ...`);
-const config = parseConfig(
-  parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
-);
-const liveSim = new SwitchSimulator(config, {
+const liveSim = new SwitchSimulator(simulatorConfig, {
   seed: 7,
   fromMs: Date.now(),
   toMs: Date.now() + liveSeconds * 1000,
@@ -311,15 +382,37 @@ await new Promise((resolve) => setTimeout(resolve, 5000));
 const metricsText = await (await fetch(`http://127.0.0.1:${live.httpPort}/metrics`)).text();
 liveChild.kill('SIGTERM');
 log(`  ${produced.messages} messages produced in real time`);
-for (const [name, what] of [
-  ['bereik_event_to_metric_seconds', 'to the Prometheus counter'],
-  ['bereik_event_to_row_seconds', 'to the ClickHouse row'],
-] as const) {
-  log(
-    `  latency ${what}: p50 ${quantile(metricsText, name, 0.5)}, p99 ${quantile(metricsText, name, 0.99)} (${count(metricsText, name)} calls)`,
-  );
-}
+const latencies = (
+  [
+    ['bereik_event_to_metric_seconds', 'to the Prometheus counter'],
+    ['bereik_event_to_row_seconds', 'to the ClickHouse row'],
+  ] as const
+).map(
+  ([name, what]) =>
+    `latency ${what}: p50 ${quantile(metricsText, name, 0.5)}, p99 ${quantile(metricsText, name, 0.99)} (${count(metricsText, name)} calls)`,
+);
+for (const line of latencies) log(`  ${line}`);
 await admin.disconnect();
+
+// 6. Everything in one place, each rate against the bare consumer.
+const rateLine = (what: string, rate: number, note = '') =>
+  `${what.padEnd(26)} ${Math.round(rate).toLocaleString('en').padStart(10)} msg/s ${`${((rate / bareRate) * 100).toFixed(1)} %`.padStart(8)} of bare${note}`;
+summary.push(
+  rateLine('bare kafkajs consumer', bareRate),
+  rateLine('avsc decoding alone', decodeRate),
+  rateLine('bereik ordered', ordered.rate, `, peak RSS ${ordered.peakMiB.toFixed(0)} MiB`),
+);
+if (disordered !== undefined)
+  summary.push(
+    rateLine(
+      'bereik disordered',
+      disordered.rate,
+      `, peak RSS ${disordered.peakMiB.toFixed(0)} MiB, ${((disordered.rate / ordered.rate) * 100).toFixed(0)} % of ordered`,
+    ),
+  );
+summary.push(...latencies);
+log(`\nsummary (${messages} messages, ${os.cpus().length} cores):`);
+for (const line of summary) log(`  ${line}`);
 process.exit(0);
 
 async function printProfile(dir: string, database: string, since: number): Promise<void> {

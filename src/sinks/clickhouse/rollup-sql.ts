@@ -37,7 +37,7 @@ import {
   legCounterColumns,
   mergedNormIds,
 } from './tables.ts';
-import { windowSetCondition } from './window-set-sql.ts';
+import { windowRanges, windowSetCondition, type WindowRange } from './window-set-sql.ts';
 
 const TZ = "'Europe/Amsterdam'";
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name);
@@ -51,15 +51,19 @@ const dueCounters = names(callbackDueColumns);
 const gemeentenOf = (keys: readonly WindowKey[]) =>
   `gemeente IN ${sqlStringList(new Set(keys.map((k) => k.scope.gemeente)))}`;
 
-const bounds = (keys: readonly WindowKey[]) => {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const { start } of keys) {
-    if (start < min) min = start;
-    if (start > max) max = start;
-  }
-  return { min, max };
-};
+/** Ranges of time the windows of a statement fall in: at most 8, cut at gaps of more than 6 hours (or a day). */
+const MAX_RANGES = 8;
+const rangesOf = (keys: readonly WindowKey[], width: number, minGap: number) =>
+  windowRanges(
+    keys.map((k) => k.start),
+    width,
+    minGap,
+    MAX_RANGES,
+  );
+
+/** `column` in one of the ranges (epoch seconds): conditions the sort key and the partitions can use. */
+const inRanges = (column: string, ranges: readonly WindowRange[]) =>
+  `(${ranges.map((r) => `${column} >= ${sqlDateTime(r.from)} AND ${column} < ${sqlDateTime(r.to)}`).join(' OR ')})`;
 
 /** Windows starting at epoch seconds: the coarse gemeente and time condition plus the exact set. */
 function secondWindows(
@@ -68,20 +72,22 @@ function secondWindows(
   widthSec: number,
   windowExpression: string,
 ): string {
-  const { min, max } = bounds(keys);
-  return `${gemeentenOf(keys)} AND ${column} >= ${sqlDateTime(min)} AND ${column} < ${sqlDateTime(max + widthSec)}
+  const ranges = rangesOf(keys, widthSec, 6 * 3600);
+  return `${gemeentenOf(keys)} AND ${inRanges(column, ranges)}
   AND ${windowSetCondition(keys, windowExpression)}`;
 }
 
 /** A local day of a time column as a day number (days since 1970-01-01, as dirty-windows.ts counts). */
 const localDayNumber = (column: string) => `toUInt32(toDate(${column}, ${TZ}))`;
 
-/** Local days (day numbers) of rows with a time column: the UTC range of those days plus the exact set. */
+/** Local days (day numbers) of rows with a time column: the UTC ranges of those days plus the exact set. */
 function dayWindows(keys: readonly WindowKey[], column: string): string {
-  const { min, max } = bounds(keys);
-  const from = startOfLocalDay(dateOfDayNumber(min)) / 1000;
-  const to = endOfLocalDay(dateOfDayNumber(max)) / 1000;
-  return `${gemeentenOf(keys)} AND ${column} >= ${sqlDateTime(from)} AND ${column} < ${sqlDateTime(to)}
+  // Ranges of local days, as the UTC instants from the start of the first to the end of the last.
+  const ranges = rangesOf(keys, 1, 1).map((r) => ({
+    from: startOfLocalDay(dateOfDayNumber(r.from)) / 1000,
+    to: endOfLocalDay(dateOfDayNumber(r.to - 1)) / 1000,
+  }));
+  return `${gemeentenOf(keys)} AND ${inRanges(column, ranges)}
   AND ${windowSetCondition(keys, localDayNumber(column))}`;
 }
 

@@ -54,3 +54,44 @@ export function windowSetCondition(
   const scopeList = `[${[...scopes.keys()].map(sqlString).join(', ')}]`;
   return `(indexOf(${scopeList}, ${scopeExpression}) * ${SCOPE_FACTOR} + ${windowExpression}) IN (SELECT arrayJoin([${[...numbers].map(sqlInteger).join(', ')}]))`;
 }
+
+/** Window starts from `from` up to, not including, `to`. */
+export interface WindowRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The time the windows cover, as at most `maxRanges` ranges: cut at the widest gaps between
+ * consecutive windows that are wider than `minGap`, each range ending one `width` after its last
+ * window. A batch of a disordered backfill dirties windows on days months apart; one range from the
+ * first to the last would make ClickHouse read every fact in between (on the bench's random-day
+ * backlog, 190 000 rows read per gemeente_minute statement). A few ranges the sort key and the
+ * partitions can use, OR-ed, read only those days; a range per window would cost a comparison per
+ * window per row.
+ */
+export function windowRanges(
+  starts: Iterable<number>,
+  width: number,
+  minGap: number,
+  maxRanges: number,
+): WindowRange[] {
+  const sorted = [...new Set(starts)].sort((a, b) => a - b);
+  const first = sorted[0];
+  if (first === undefined) throw new RangeError('no windows to recompute');
+  const cuts = sorted
+    .slice(1)
+    .map((start, i) => ({ at: i + 1, gap: start - (sorted[i] ?? start) }))
+    .filter((g) => g.gap > minGap)
+    .sort((a, b) => b.gap - a.gap || a.at - b.at)
+    .slice(0, Math.max(0, maxRanges - 1))
+    .map((g) => g.at)
+    .sort((a, b) => a - b);
+  const ranges: WindowRange[] = [];
+  let from = 0;
+  for (const at of [...cuts, sorted.length]) {
+    ranges.push({ from: sorted[from] ?? first, to: (sorted[at - 1] ?? first) + width });
+    from = at;
+  }
+  return ranges;
+}

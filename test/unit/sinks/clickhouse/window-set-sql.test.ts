@@ -1,7 +1,7 @@
 /** Dirty windows as one integer each: scope place x 2^32 + window, looked up with IN. */
 import { describe, expect, it } from 'vitest';
 import type { WindowKey } from '../../../../src/sinks/clickhouse/dirty-windows.ts';
-import { windowSetCondition } from '../../../../src/sinks/clickhouse/window-set-sql.ts';
+import { windowRanges, windowSetCondition } from '../../../../src/sinks/clickhouse/window-set-sql.ts';
 
 const keys = (scope: WindowKey['scope'], starts: number[]): WindowKey[] =>
   starts.map((start) => ({ scope, start }));
@@ -43,5 +43,28 @@ describe('windowSetCondition', () => {
     ).toThrow(/all name a queue/);
     expect(() => windowSetCondition(keys({ gemeente: 'GM0307' }, [2 ** 32]), 'w')).toThrow(/2\^32/);
     expect(() => windowSetCondition(keys({ gemeente: 'GM0307' }, [1.5]), 'w')).toThrow(/whole number/);
+  });
+});
+
+describe('windowRanges', () => {
+  it('keeps windows closer than the gap in one range ending a width after the last', () => {
+    expect(windowRanges([120, 60, 180, 60], 60, 3600, 8)).toEqual([{ from: 60, to: 240 }]);
+  });
+
+  it('cuts at gaps wider than minGap, the widest first when ranges are limited', () => {
+    // Days 1-2, 10, 30-31 and 33: gaps of 8, 20 and 2 days; minGap 1 cuts all three.
+    const days = [1, 2, 10, 30, 31, 33];
+    expect(windowRanges(days, 1, 1, 8)).toEqual([
+      { from: 1, to: 3 },
+      { from: 10, to: 11 },
+      { from: 30, to: 32 },
+      { from: 33, to: 34 },
+    ]);
+    // At most 2 ranges: only the widest gap (10 -> 30) cuts.
+    expect(windowRanges(days, 1, 1, 2)).toEqual([
+      { from: 1, to: 11 },
+      { from: 30, to: 34 },
+    ]);
+    expect(() => windowRanges([], 1, 1, 2)).toThrow(/no windows/);
   });
 });
