@@ -9,7 +9,7 @@
  * included (and, for a due date, the versions of callbacks that left it). A replay therefore
  * writes identical rows, and a correction a higher version that ReplacingMergeTree keeps.
  *
- * Which rows: a coarse condition the sort key and partitions can use (gemeenten, a time range),
+ * Which rows: a coarse condition the sort key and partitions can use (gemeenten, time ranges),
  * and the exact set of dirty windows as integers, a hash lookup per row (window-set-sql.ts says why
  * not a literal list of tuples).
  *
