@@ -16,6 +16,9 @@
  *    --cpu-prof, folded stacks in .stack/profiles/ for a flame graph, rendered to
  *    .stack/profiles/bereik-flamegraph.svg when inferno-flamegraph is installed) and ClickHouse's
  *    statements by kind (system.query_log).
+ *    BENCH_SCALING=1,2,3 also runs the ordered backlog with that many processors in one consumer
+ *    group (on one small machine this shows the overhead of sharing the partitions, not a speed-up:
+ *    the processors share the cores with each other and the stack).
  * 5. Latency: a live phase at a steady rate, with the allowed lateness set to 0 so the figures are
  *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
  *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
@@ -230,11 +233,13 @@ const decodeRate = decoded / ((performance.now() - decodeStarted) / 1000);
 log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (${decoded} decodes)`);
 
 // 4. bereik on the backlogs.
+const benchDatabases: string[] = [];
 function benchConfig(
   prefix: string,
   overrides: { topic: string; allowedLatenessSeconds?: number },
 ): RunNames {
   const names = runConfig(prefix);
+  benchDatabases.push(names.database);
   const config = parse(readFileSync(names.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
   config['kafka'] = { ...config['kafka'], topic: overrides.topic };
   if (overrides.allowedLatenessSeconds !== undefined) {
@@ -341,6 +346,48 @@ const disordered =
       )
     : undefined;
 
+// 4b. Several processors in one consumer group on the ordered backlog (BENCH_SCALING=1,2,3).
+async function runGroup(count: number): Promise<{ rate: number; peakMiB: number }> {
+  const names = benchConfig(`benchx${count}`, { topic });
+  // Ports beside the run's own, clear of the range the test helpers hand out.
+  const ports = Array.from({ length: count }, (_, i) =>
+    i === 0 ? names.httpPort : names.httpPort + 500 + i,
+  );
+  const children = ports.map((port) => startProcessorProcess(endpoints, names, port));
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    for (const child of children) peak = Math.max(peak, peakRssMiB(child.pid));
+  }, 500);
+  const started = performance.now();
+  for (const port of ports) await waitUntilProcessed(port, () => allCommitted(endpoints, names), 3_600_000);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(exits);
+  const rate = messages / seconds;
+  log(
+    `bereik ordered, ${count} processor(s) in one group: ${Math.round(rate).toLocaleString('en')} msg/s (${seconds.toFixed(1)} s), highest peak RSS ${peak.toFixed(0)} MiB`,
+  );
+  return { rate, peakMiB: peak };
+}
+const scaling = (process.env['BENCH_SCALING'] ?? '')
+  .split(',')
+  .filter((n) => n.trim() !== '')
+  .map(Number);
+const scaled: { count: number; rate: number; peakMiB: number }[] = [];
+for (const count of scaling) {
+  if (!Number.isInteger(count) || count < 1 || count > CREATED_TOPIC_PARTITIONS) {
+    throw new RangeError(
+      `BENCH_SCALING takes processor counts from 1 to ${CREATED_TOPIC_PARTITIONS}, e.g. 1,2,3; got ${count}`,
+    );
+  }
+  scaled.push({ count, ...(await runGroup(count)) });
+}
+
 // 5. Latency at a steady rate.
 const liveTopic = `bench.live.${Date.now()}`;
 await admin.createTopics({
@@ -393,6 +440,14 @@ const latencies = (
 );
 for (const line of latencies) log(`  ${line}`);
 await admin.disconnect();
+// The runs' databases go (BENCH_KEEP=1 keeps them): ClickHouse 18.16 loads every table when it
+// starts, and a few runs' worth of tables made it miss the stack's start-up wait.
+if (process.env['BENCH_KEEP'] !== '1') {
+  const clickhouse = createClient(clickhouseClientOptions(endpoints.clickhouse.url));
+  for (const database of benchDatabases)
+    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+  await clickhouse.close();
+}
 
 // 6. Everything in one place, each rate against the bare consumer.
 const rateLine = (what: string, rate: number, note = '') =>
@@ -408,6 +463,14 @@ if (disordered !== undefined)
       'bereik disordered',
       disordered.rate,
       `, peak RSS ${disordered.peakMiB.toFixed(0)} MiB, ${((disordered.rate / ordered.rate) * 100).toFixed(0)} % of ordered`,
+    ),
+  );
+for (const { count, rate, peakMiB } of scaled)
+  summary.push(
+    rateLine(
+      `bereik ${count} processor(s)`,
+      rate,
+      `, highest peak RSS ${peakMiB.toFixed(0)} MiB (all on these ${os.cpus().length} cores)`,
     ),
   );
 summary.push(...latencies);
