@@ -62,6 +62,18 @@ const disorderedTopic = `bench.switch-events-disordered.${disorderedTarget}.${ca
 const yearFrom = Date.parse('2025-01-01T00:00:00+01:00');
 const yearTo = Date.parse('2026-01-01T00:00:00+01:00');
 const summary: string[] = [];
+const scaling = (process.env['BENCH_SCALING'] ?? '')
+  .split(',')
+  .filter((n) => n.trim() !== '')
+  .map(Number);
+// Checked before anything runs, so a typo does not cost the backlog phases first.
+for (const count of scaling) {
+  if (!Number.isInteger(count) || count < 1 || count > CREATED_TOPIC_PARTITIONS) {
+    throw new RangeError(
+      `BENCH_SCALING takes processor counts from 1 to ${CREATED_TOPIC_PARTITIONS}, e.g. 1,2,3; got ${count}`,
+    );
+  }
+}
 const log = (line: string) => {
   console.log(line);
 };
@@ -277,6 +289,49 @@ interface BacklogRun {
   readonly outcomes: Readonly<Record<string, number>>;
 }
 
+/** Processors of one group on a backlog, timed from their start to every offset committed. */
+interface TimedProcessors {
+  readonly seconds: number;
+  /** The highest peak RSS (VmHWM) of any of them. */
+  readonly peakMiB: number;
+  /** Their HTTP ports, the first the run's own. */
+  readonly ports: readonly number[];
+  /** SIGTERM to each, and their exits. */
+  readonly stop: () => Promise<void>;
+}
+
+async function timeProcessors(
+  names: RunNames,
+  count: number,
+  nodeArgs: readonly string[] = [],
+): Promise<TimedProcessors> {
+  // Ports beside the run's own, clear of the range the test helpers hand out.
+  const ports = Array.from({ length: count }, (_, i) =>
+    i === 0 ? names.httpPort : names.httpPort + 500 + i,
+  );
+  const children = ports.map((port) => startProcessorProcess(endpoints, names, port, nodeArgs));
+  // Processors this script started never outlive it, whichever way it ends.
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  let peak = 0;
+  const sample = () => {
+    for (const child of children) peak = Math.max(peak, peakRssMiB(child.pid));
+  };
+  const sampler = setInterval(sample, 500);
+  const started = performance.now();
+  for (const port of ports) await waitUntilProcessed(port, () => allCommitted(endpoints, names), 3_600_000);
+  const seconds = (performance.now() - started) / 1000;
+  sample();
+  clearInterval(sampler);
+  const stop = async () => {
+    const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(exits);
+  };
+  return { seconds, peakMiB: peak, ports, stop };
+}
+
 /** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
 async function runBacklog(
   label: string,
@@ -286,25 +341,7 @@ async function runBacklog(
 ): Promise<BacklogRun> {
   const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
   const profileSince = Date.now() / 1000;
-  const child = startProcessorProcess(
-    endpoints,
-    names,
-    names.httpPort,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
-  // Processors this script started never outlive it, whichever way it ends.
-  process.on('exit', () => {
-    child.kill('SIGKILL');
-  });
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, peakRssMiB(child.pid));
-  }, 500);
-  const started = performance.now();
-  await waitUntilProcessed(names.httpPort, () => allCommitted(endpoints, names), 3_600_000);
-  const seconds = (performance.now() - started) / 1000;
-  peak = Math.max(peak, peakRssMiB(child.pid));
-  clearInterval(sampler);
+  const run = await timeProcessors(names, 1, profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const accepted = (await metricValue(names.httpPort, 'bereik_events_total')) ?? 0;
   const outcomes = Object.fromEntries(
     await Promise.all(
@@ -314,8 +351,9 @@ async function runBacklog(
       ),
     ),
   );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  // The profile is written when the processor exits.
+  await run.stop();
+  const { seconds, peakMiB } = run;
   const rate = size / seconds;
   log(
     `bereik ${label}: ${Math.round(rate).toLocaleString('en')} msg/s (${size} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
@@ -323,14 +361,12 @@ async function runBacklog(
   log(
     `  = ${((rate / bareRate) * 100).toFixed(1)}% of the bare consumer, ${((rate / decodeRate) * 100).toFixed(1)}% of avsc decoding alone`,
   );
-  log(`  peak memory (VmHWM) of the processor: ${peak.toFixed(0)} MiB`);
+  log(`  peak memory (VmHWM) of the processor: ${peakMiB.toFixed(0)} MiB`);
   log(
     `  events by result: ${JSON.stringify(outcomes)} (late events settled against the store: ${outcomes['orphan'] ?? 0})`,
   );
-  await exited;
-  // The profile is written when the processor exits.
   if (profile) await printProfile(profileDir, names.database, profileSince);
-  return { rate, seconds, peakMiB: peak, outcomes };
+  return { rate, seconds, peakMiB, outcomes };
 }
 
 const profiling = process.env['BENCH_PROFILE'] === '1';
@@ -348,43 +384,16 @@ const disordered =
 
 // 4b. Several processors in one consumer group on the ordered backlog (BENCH_SCALING=1,2,3).
 async function runGroup(count: number): Promise<{ rate: number; peakMiB: number }> {
-  const names = benchConfig(`benchx${count}`, { topic });
-  // Ports beside the run's own, clear of the range the test helpers hand out.
-  const ports = Array.from({ length: count }, (_, i) =>
-    i === 0 ? names.httpPort : names.httpPort + 500 + i,
-  );
-  const children = ports.map((port) => startProcessorProcess(endpoints, names, port));
-  process.on('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
-  });
-  let peak = 0;
-  const sampler = setInterval(() => {
-    for (const child of children) peak = Math.max(peak, peakRssMiB(child.pid));
-  }, 500);
-  const started = performance.now();
-  for (const port of ports) await waitUntilProcessed(port, () => allCommitted(endpoints, names), 3_600_000);
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(exits);
-  const rate = messages / seconds;
+  const run = await timeProcessors(benchConfig(`benchx${count}`, { topic }), count);
+  await run.stop();
+  const rate = messages / run.seconds;
   log(
-    `bereik ordered, ${count} processor(s) in one group: ${Math.round(rate).toLocaleString('en')} msg/s (${seconds.toFixed(1)} s), highest peak RSS ${peak.toFixed(0)} MiB`,
+    `bereik ordered, ${count} processor(s) in one group: ${Math.round(rate).toLocaleString('en')} msg/s (${run.seconds.toFixed(1)} s), highest peak RSS ${run.peakMiB.toFixed(0)} MiB`,
   );
-  return { rate, peakMiB: peak };
+  return { rate, peakMiB: run.peakMiB };
 }
-const scaling = (process.env['BENCH_SCALING'] ?? '')
-  .split(',')
-  .filter((n) => n.trim() !== '')
-  .map(Number);
 const scaled: { count: number; rate: number; peakMiB: number }[] = [];
 for (const count of scaling) {
-  if (!Number.isInteger(count) || count < 1 || count > CREATED_TOPIC_PARTITIONS) {
-    throw new RangeError(
-      `BENCH_SCALING takes processor counts from 1 to ${CREATED_TOPIC_PARTITIONS}, e.g. 1,2,3; got ${count}`,
-    );
-  }
   scaled.push({ count, ...(await runGroup(count)) });
 }
 
