@@ -73,17 +73,49 @@ if (node24 !== undefined) {
   step('integration tests (real stack, Node 24)', integrationNode, [...integrationArgs]);
 }
 
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+  }[];
+}
+
+/** The first lines of a failure, without the test runner's own stack frames. */
+const firstLines = (text: string, lines = 12) =>
+  text
+    .split('\n')
+    .filter((line) => !line.includes('node_modules') && !line.includes('(<anonymous>)'))
+    .slice(0, lines)
+    .map((line) => `      ${line}`)
+    .join('\n');
+
 let passed = 0;
 let failed = 0;
+// CI keeps only the end of the output, so the failures are repeated right above the summary.
+const failures: string[] = [];
 for (const report of ['unit.json', 'integration.json']) {
   const file = path.join(reports, report);
   if (!existsSync(file)) continue;
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as VitestReport;
   passed += json.numPassedTests;
   failed += json.numFailedTests;
+  for (const testFile of json.testResults) {
+    const where = path.relative(root, testFile.name);
+    const failedTests = testFile.assertionResults.filter((t) => t.status === 'failed');
+    for (const t of failedTests)
+      failures.push(`  ${where} > ${t.fullName}\n${firstLines(t.failureMessages.join('\n'))}`);
+    // A file that failed with no failed test did not load or failed in a hook.
+    if (testFile.status === 'failed' && failedTests.length === 0)
+      failures.push(`  ${where}\n${firstLines(testFile.message ?? 'failed outside its tests')}`);
+  }
 }
 const failedSteps = results.filter((r) => !r.ok);
 
+if (failures.length > 0) console.log(`\n=== failed tests\n${failures.join('\n')}`);
 console.log('\n=== summary');
 for (const r of results)
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.seconds.toFixed(1)} s`);
