@@ -37,7 +37,7 @@ describe('deploy/prometheus/rules/bereik.rules.yml', () => {
     promtool = await promtoolPath();
   }, 600_000);
 
-  it('passes promtool check rules', async () => {
+  it('passes promtool check rules', { timeout: 60_000 }, async () => {
     const { code, output } = await runTool(promtool, ['check', 'rules', rulesFile]);
     expect(code, output).toBe(0);
   });

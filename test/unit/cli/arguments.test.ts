@@ -1,7 +1,8 @@
 /** Bad command-line arguments and environment stop the start with a message naming the valid values. */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseDays } from '../../../src/cli/config-command.ts';
@@ -65,14 +66,16 @@ describe('command-line arguments', () => {
     expect(() => logLevelFromEnv({ BEREIK_LOG_LEVEL: 'toString' })).toThrow('BEREIK_LOG_LEVEL is "toString"');
   });
 
-  it('prints the version of package.json for --version', () => {
+  // A cold start of the CLI (tsx compiling it) on a slow, busy machine can take seconds.
+  it('prints the version of package.json for --version', { timeout: 60_000 }, async () => {
     const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
     };
-    const printed = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--version'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const { stdout: printed } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', '--version'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(printed.trim()).toBe(version);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
   });

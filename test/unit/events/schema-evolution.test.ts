@@ -2,6 +2,8 @@
  * Schemas evolve without breaking readers: bereik's own nl.bereik.v1.DeadLetter read by an older
  * and by a newer reader, and the switch's CallEvent written by a newer switch and read by bereik.
  */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { deadLetterReasons } from '../../../src/events/dead-letter.ts';
@@ -16,6 +18,20 @@ import {
   callEventType,
 } from '../../../src/sources/kafka/decode-message.ts';
 import { rawEvent } from '../../helpers/fixtures.ts';
+
+/** A loopback port that nothing listens on: one the system just gave out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
 
 /** A plausible next version: one more reason, and a new field with a default. */
 function nextDeadLetterSchema(): avro.Type {
@@ -91,8 +107,10 @@ describe('the switch schema', () => {
 
   it('treats a registry that does not answer as an outage to retry, not as a bad message', async () => {
     const { SchemaRegistry } = await import('@kafkajs/confluent-schema-registry');
-    // Port 9 on loopback: nothing listens there.
-    const decoder = new MessageDecoder(new SchemaRegistry({ host: 'http://127.0.0.1:9' }));
+    // A port that was free a moment ago: nothing listens there (a fixed port may be taken on
+    // another machine, by something that then does not answer at all).
+    const port = await closedPort();
+    const decoder = new MessageDecoder(new SchemaRegistry({ host: `http://127.0.0.1:${port}` }));
     const bytes = Buffer.concat([
       Buffer.from([0, 0, 0, 0, 1]),
       callEventType.toBuffer(rawEvent({ occurredAt: '2026-11-23T10:00:00Z', callId: 'c' })),
