@@ -132,12 +132,6 @@ export interface MessageHandler {
   needsFlush(): boolean;
   /** Writes what is buffered (waiting out outages) and returns the offsets now committable. */
   flush(): Promise<Map<number, number>>;
-  /**
-   * Takes what is buffered and starts writing it, once the previous write is stored; `written`
-   * resolves with the offsets committable when this one is. Messages handled meanwhile wait for
-   * the next flush.
-   */
-  startFlush(): Promise<{ written: Promise<Map<number, number>> }>;
 }
 
 export function emptyBatch(consumerGroup: string): SinkBatch {

@@ -30,7 +30,6 @@ import type {
 } from './contracts.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { PartitionClock } from './partition-clock.ts';
-import { FlushWriter } from './flush-writer.ts';
 import { emptyOutputs, PendingWrites, type TrackerOutputs } from './pending-writes.ts';
 import { resolveLateEvents, type LateEventContext } from './resolve-late-events.ts';
 
@@ -82,7 +81,7 @@ export class Processor implements MessageHandler {
   readonly #storedBefore = new Map<number, number>();
   /** The switch topic, from the messages (written with the partitions' watermarks). */
   #topic: string | undefined;
-  readonly #writer: FlushWriter;
+  #acknowledged = 0;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -102,9 +101,6 @@ export class Processor implements MessageHandler {
       now: deps.now,
     });
     this.#pending = new PendingWrites(consumerGroup, deps.counters, deps.telemetry);
-    this.#writer = new FlushWriter(deps, this.#offsets, (taken) => {
-      this.#pending.putBack(taken);
-    });
     this.#late = {
       sink: deps.sink,
       retry: deps.retry,
@@ -192,10 +188,7 @@ export class Processor implements MessageHandler {
   assign(partitions: readonly number[]): void {
     const lost = this.#clock.assign(partitions);
     if (lost.size === 0) return;
-    for (const p of lost) {
-      this.#offsets.revoke(p);
-      this.#writer.revoked(p);
-    }
+    for (const p of lost) this.#offsets.revoke(p);
     // Their new owner replays them from the committed offset; facts written twice are identical.
     const dropped = this.#calls.dropOpen((m) => lost.has(m.partition));
     this.#callbacks.dropPartitions(lost);
@@ -228,7 +221,7 @@ export class Processor implements MessageHandler {
    * also when an open call holds the partition's commit back.
    */
   get acknowledgedCount(): number {
-    return this.#writer.acknowledgedCount;
+    return this.#acknowledged;
   }
 
   /** Partitions owned now. */
@@ -292,32 +285,41 @@ export class Processor implements MessageHandler {
     return since !== undefined && this.#deps.now() - since >= this.#deps.options.batchMaxWaitMs;
   }
 
-  /** Writes everything buffered (waiting out outages) and returns the offsets now committable. */
-  async flush(): Promise<Map<number, number>> {
-    return (await this.startFlush()).written;
-  }
-
   /**
-   * Settles late events against the store once the previous write is stored (so they see it),
-   * then takes what is buffered and writes it, dead letters first, in the background: messages
-   * handled meanwhile go into a new buffer. `written` resolves with the offsets committable once
-   * this write is stored; one write at a time.
+   * Resolves late events against history, writes dead letters and facts (retrying until the
+   * sinks accept them), acknowledges what they covered, and returns the offsets now committable.
    */
-  async startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
-    await this.#writer.idle();
+  async flush(): Promise<Map<number, number>> {
     await resolveLateEvents(this.#late, this.#out);
     this.#drain();
-    const taken = this.#pending.take();
-    // The watermark of what is taken: everything final before it is in this write.
-    const batch: SinkBatch = Number.isFinite(this.#watermark)
-      ? {
-          ...taken.batch,
-          watermarkMs: this.#watermark,
-          watermarkPartitions: { topic: this.#topic ?? '', partitions: this.#clock.partitions },
-        }
-      : taken.batch;
-    this.#deps.telemetry.pendingRows.set(this.#bufferedRows());
-    return { written: this.#writer.start({ ...taken, batch }) };
+    const { deadLetters, sink, retry, telemetry } = this.#deps;
+    const pending = this.#pending;
+    if (pending.deadLetters.length > 0) {
+      const letters = pending.deadLetters;
+      const started = performance.now();
+      await retry('dead-letter topic', () => deadLetters.send(letters));
+      telemetry.sinkLatency.observe({ sink: 'dead_letters' }, (performance.now() - started) / 1000);
+    }
+    if (pending.rows() > 0) {
+      const batch: SinkBatch = Number.isFinite(this.#watermark)
+        ? {
+            ...pending.batch,
+            watermarkMs: this.#watermark,
+            watermarkPartitions: { topic: this.#topic ?? '', partitions: this.#clock.partitions },
+          }
+        : pending.batch;
+      const started = performance.now();
+      await retry('ClickHouse', () => sink.write(batch));
+      telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
+    }
+    const now = this.#deps.now();
+    for (const message of pending.acks) this.#offsets.acknowledged(message.partition, message.offset);
+    this.#acknowledged += pending.acks.length;
+    for (const produced of pending.producedAtOfFinalized)
+      telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
+    pending.clear();
+    telemetry.pendingRows.set(0);
+    return this.#offsets.committable();
   }
 
   async #handleOne(message: IncomingMessage): Promise<void> {

@@ -49,14 +49,7 @@ export function runConfig(prefix: string): RunNames {
     groupId: names.groupId,
     sessionTimeoutMs: 6000,
   };
-  // Small batches: a backlog fills them, so writes run in the background while reading goes on,
-  // as on a production backlog, and the time-based flush covers the tail.
-  config['clickhouse'] = {
-    ...config['clickhouse'],
-    database: names.database,
-    batchMaxWaitMs: 500,
-    batchMaxRows: 2000,
-  };
+  config['clickhouse'] = { ...config['clickhouse'], database: names.database, batchMaxWaitMs: 500 };
   config['http'] = { host: '127.0.0.1', port: names.httpPort };
   config['processing'] = { ...config['processing'], idleAdvanceSeconds: 2 };
   const dir = mkdtempSync(path.join(tmpdir(), 'bereik-e2e-'));

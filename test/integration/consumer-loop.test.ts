@@ -70,10 +70,6 @@ class RecordingHandler implements MessageHandler {
     );
   }
 
-  startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
-    return Promise.resolve({ written: this.flush() });
-  }
-
   offsetsOf(partition: number): number[] {
     return this.handled.filter((m) => m.partition === partition).map((m) => m.offset);
   }

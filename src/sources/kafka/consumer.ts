@@ -2,10 +2,7 @@
  * The consumer loop: a kafkajs consumer group feeding the processor, committing only the offsets
  * the processor returns after its sinks acknowledged. Offsets are never auto-committed. Work on
  * the processor is serialised (batches, timer ticks, flushes), so a flush never races a batch.
- * A flush that a full buffer starts is written in the background while the next batches are read
- * (one write at a time; its offsets are committed when it is stored); one the timer or a stop
- * starts is waited for. While a sink is down the writes block: the next flush waits for the one
- * before, so consumption stops (backpressure), heartbeats go on.
+ * While a sink is down the flush blocks: consumption stops (backpressure), heartbeats go on.
  *
  * It also gathers the evidence event time moves on: per partition, where the partition ends (its
  * high watermark, from fetches and from a probe of the broker on every tick) and where this
@@ -44,10 +41,6 @@ export class ConsumerLoop {
   readonly #admin: Admin;
   readonly #heartbeatMs: number;
   #chain: Promise<unknown> = Promise.resolve();
-  /** The background write a full buffer started last, with its commit (never rejects). */
-  #written: Promise<void> = Promise.resolve();
-  /** Commits, one at a time in the order asked, so an older offset never overtakes a newer one. */
-  #commits: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #joined = false;
   #heartbeat: (() => Promise<void>) | undefined;
@@ -92,11 +85,7 @@ export class ConsumerLoop {
       // Queued before any batch of the new assignment: what the store knows comes first.
       if (added.length > 0 && options.onAssigned !== undefined) {
         const onAssigned = options.onAssigned;
-        // After the write under way: what the store knows includes it.
-        void this.#serial(async () => {
-          await this.#written;
-          await onAssigned(added);
-        }).catch((error: unknown) => {
+        void this.#serial(() => onAssigned(added)).catch((error: unknown) => {
           this.#fatal(error instanceof Error ? error : new Error(String(error)));
         });
       }
@@ -153,11 +142,7 @@ export class ConsumerLoop {
     // offset); what is in memory is written and committed while this is still a group member.
     this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    await this.#serial(async () => {
-      await this.#written;
-      await this.#flushAndCommit();
-    });
-    await this.#commits;
+    await this.#serial(() => this.#flushAndCommit());
     await this.#consumer.stop();
     await this.#consumer.disconnect();
     await this.#admin.disconnect();
@@ -187,63 +172,8 @@ export class ConsumerLoop {
         Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
       );
     }
-    if (processor.needsFlush()) await this.#flushBehind();
+    if (processor.needsFlush()) await this.#flushAndCommit();
     await payload.heartbeat();
-  }
-
-  /**
-   * Starts writing the full buffer once the write before it is stored, and returns: the next
-   * batches are read while ClickHouse works. The offsets are committed when the write is stored.
-   */
-  async #flushBehind(): Promise<void> {
-    const { processor, log } = this.#options;
-    let written: Promise<Map<number, number>>;
-    try {
-      ({ written } = await this.#keepingAlive(async () => {
-        await this.#written;
-        return processor.startFlush();
-      }));
-    } catch (error) {
-      this.#fatalIfCannotRetry(error);
-      throw error;
-    }
-    this.#written = this.#keepingAlive(() => written)
-      .then(
-        (committable) => this.#commit(committable),
-        (error: unknown) => {
-          this.#fatalIfCannotRetry(error);
-          // Otherwise the processor took back what the write held: the next flush writes it.
-          log.error('background write failed; the next flush writes it again', {
-            error: error instanceof Error ? error.message : String(error),
-          });
-        },
-      )
-      .catch((error: unknown) => {
-        log.error('commit after a background write failed', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      });
-  }
-
-  /**
-   * Retrying a write that says it cannot succeed would wedge the pipeline behind it, with every
-   * check green: stop, with the error (and its statement) in the log, and be restarted.
-   */
-  #fatalIfCannotRetry(error: unknown): void {
-    if (cannotRetry(error)) this.#fatal(error instanceof Error ? error : new Error(String(error)));
-  }
-
-  /**
-   * A flush or write can wait out an outage for minutes: the group must keep hearing from this
-   * member meanwhile, or it moves the partitions away and the work is done twice.
-   */
-  async #keepingAlive<T>(work: () => Promise<T>): Promise<T> {
-    const beating = setInterval(() => void this.keepAlive(), this.#heartbeatMs);
-    try {
-      return await work();
-    } finally {
-      clearInterval(beating);
-    }
   }
 
   /**
@@ -312,33 +242,25 @@ export class ConsumerLoop {
   }
 
   async #flushAndCommit(): Promise<void> {
+    const { processor, topic, telemetry, log } = this.#options;
     let committable: Map<number, number>;
+    // A flush can wait out an outage for minutes: the group must keep hearing from this member
+    // meanwhile, or it moves the partitions away and the work is done twice.
+    const beating = setInterval(() => void this.keepAlive(), this.#heartbeatMs);
     try {
-      committable = await this.#keepingAlive(() => this.#options.processor.flush());
+      committable = await processor.flush();
     } catch (error) {
-      this.#fatalIfCannotRetry(error);
+      // Retrying a write that says it cannot succeed would wedge the pipeline behind it, with
+      // every check green: stop, with the error (and its statement) in the log, and be restarted.
+      if (cannotRetry(error)) this.#fatal(error instanceof Error ? error : new Error(String(error)));
       throw error;
+    } finally {
+      clearInterval(beating);
     }
-    await this.#commit(committable);
-  }
-
-  /** Commits `committable` after the commits asked before it, leaving out offsets already passed. */
-  #commit(committable: ReadonlyMap<number, number>): Promise<void> {
-    const next = this.#commits.then(() => this.#commitNow(committable));
-    this.#commits = next.catch(() => undefined);
-    return next;
-  }
-
-  async #commitNow(committable: ReadonlyMap<number, number>): Promise<void> {
-    const { topic, telemetry, log } = this.#options;
-    // Equal offsets are committed again: that is how a commit kafkajs dropped is repaired.
-    const offsets = [...committable].filter(
-      ([partition, offset]) => offset >= (this.#asked.get(partition) ?? -1),
-    );
-    if (offsets.length === 0) return;
+    if (committable.size === 0) return;
     try {
       await this.#consumer.commitOffsets(
-        offsets.map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
+        [...committable].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
       );
     } catch (error) {
       // The group moved on (a rebalance) or the broker is away: what is stored stays stored; the
@@ -356,7 +278,7 @@ export class ConsumerLoop {
     }
     this.#commitOwed = false;
     const now = Date.now() / 1000;
-    for (const [partition, offset] of offsets) {
+    for (const [partition, offset] of committable) {
       this.#asked.set(partition, offset);
       telemetry.committedOffset.set({ topic, partition: String(partition) }, offset);
       telemetry.lastCommit.set({ partition: String(partition) }, now);
