@@ -190,8 +190,11 @@ export class CallTracker<Ref> {
       ...stored.history.map((e) => e.occurredAt),
       ...orphans.map((o) => o.event.occurredAt),
     );
+    // The call belongs to the gemeente of its stored events (accepted, so all the same one): a
+    // late event naming another is rejected when applied, as it would be in memory.
+    const gemeente = stored.history[0]?.gemeente ?? first.event.gemeente;
     const recalled = (): CallState<Ref> => {
-      const state = new CallState<Ref>(callId, first.event.gemeente, earliest);
+      const state = new CallState<Ref>(callId, gemeente, earliest);
       for (const e of stored.history) state.recall(e);
       return state;
     };

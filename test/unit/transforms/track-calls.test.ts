@@ -333,6 +333,35 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     expect([...out.done].sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'x1', 'x2']);
   });
 
+  it('rejects a late event that names another gemeente than its stored call, as it would in memory', () => {
+    const stored = readFixture('switch-example-call.jsonl').map(validate).filter(isCallEvent);
+    // The stored call is GM0307's (Amersfoort); this late event of it says GM0034 (Almere).
+    const late = validate(
+      rawEvent({
+        eventId: 'x1',
+        type: 'CALL_ENDED',
+        occurredAt: '2026-11-23T10:09:00+01:00',
+        gemeente: 'GM0034',
+        callId: 'c1',
+      }),
+    );
+    if (!isCallEvent(late)) throw new Error('fixture is not a call event');
+    const tracker = new CallTracker<string>(topology, options);
+    const out = CallTracker.output<string>();
+    const applied = tracker.resolve(
+      'c1',
+      { history: stored, final: true },
+      [{ event: late, ref: 'x1' }],
+      out,
+    );
+    expect(applied).toEqual([]);
+    expect(out.rejected.map((r) => [r.ref, r.reason])).toEqual([['x1', 'contradicts-call-state']]);
+    expect(out.rejected[0]?.detail).toContain('gemeente GM0034, but the call belongs to GM0307');
+    // Nothing about the stored call changes: no correction, no second call in GM0034.
+    expect(out.finalized).toEqual([]);
+    expect(out.restated.map((f) => [f.call.gemeente, f.call.version])).toEqual([['GM0307', stored.length]]);
+  });
+
   it('a call open here but already stored final, with nothing new, is written again once and not finalised a second time', () => {
     const events = readFixture('switch-example-call.jsonl').slice(0, 6).map(validate).filter(isCallEvent);
     // Open here: all its events, before the watermark reached its end (another processor stored it).
