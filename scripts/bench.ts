@@ -41,7 +41,6 @@ import { produceMessages } from '../src/simulate/produce.ts';
 import { callEventType } from '../src/sources/kafka/decode-message.ts';
 import { stackEndpoints, stackUp } from '../src/stack/stack.ts';
 import {
-  allCommitted,
   metricValue,
   runConfig,
   startProcessorProcess,
@@ -52,21 +51,45 @@ import { CREATED_TOPIC_PARTITIONS } from '../src/sources/kafka/topics.ts';
 import { clickhouseClientOptions } from '../src/sinks/clickhouse/client-options.ts';
 import { stackDir } from '../src/stack/paths.ts';
 import { clickhouseBreakdown, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
+import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
+import { flatness, writeRssPlot, type RssSample } from './rss-plot.ts';
+import { ensureChromium } from '../src/stack/chromium.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const disorderedTarget = Number(process.env['BENCH_DISORDERED_EVENTS'] ?? target);
-// 700 calls a day of two gemeenten make about 1 000 000 messages a year: more events, more calls.
-const callsPerDay = Math.max(1, Math.round((700 * target) / 1_000_000));
-const topic = `bench.switch-events.${target}`;
-const disorderedTopic = `bench.switch-events-disordered.${disorderedTarget}.${callsPerDay}`;
+const days = Number(process.env['BENCH_DAYS'] ?? 365);
+if (!Number.isInteger(days) || days < 1)
+  throw new RangeError(`BENCH_DAYS takes a number of days >= 1, got ${days}`);
+const shippedConfig = parse(
+  readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8'),
+) as {
+  gemeenten: Record<string, unknown>[];
+};
+const gemeenteCount = Number(process.env['BENCH_GEMEENTEN'] ?? shippedConfig.gemeenten.length);
+const gemeenteScaling = listOf('BENCH_GEMEENTEN_SCALING');
+// 700 calls a weekday in each of the two shipped gemeenten make about 1 000 000 messages a year:
+// more events or fewer days, more calls; spread over however many gemeenten.
+const totalCallsPerDay = (2 * 700 * target * 365) / 1_000_000 / days;
+const callsPerDay = callsPerGemeente(totalCallsPerDay, gemeenteCount);
+/** Topic names say what differs from the default backlog (two gemeenten, a year). */
+const shapeOf = (gemeenten: number) =>
+  `${gemeenten === 2 ? '' : `.${gemeenten}g`}${days === 365 ? '' : `.${days}d`}`;
+const topicFor = (gemeenten: number) => `bench.switch-events.${target}${shapeOf(gemeenten)}`;
+const topic = topicFor(gemeenteCount);
+const disorderedTopic = `bench.switch-events-disordered.${disorderedTarget}.${callsPerDay}${shapeOf(gemeenteCount)}`;
 const yearFrom = Date.parse('2025-01-01T00:00:00+01:00');
-const yearTo = Date.parse('2026-01-01T00:00:00+01:00');
+const yearTo = yearFrom + days * 86_400_000;
 const summary: string[] = [];
-const scaling = (process.env['BENCH_SCALING'] ?? '')
-  .split(',')
-  .filter((n) => n.trim() !== '')
-  .map(Number);
+const scaling = listOf('BENCH_SCALING');
+function listOf(name: string): number[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .filter((n) => n.trim() !== '')
+    .map(Number);
+}
 // Checked before anything runs, so a typo does not cost the backlog phases first.
+for (const count of gemeenteScaling) benchGemeenten(shippedConfig.gemeenten, count);
+benchGemeenten(shippedConfig.gemeenten, gemeenteCount);
 for (const count of scaling) {
   if (!Number.isInteger(count) || count < 1 || count > CREATED_TOPIC_PARTITIONS) {
     throw new RangeError(
@@ -160,16 +183,19 @@ async function ensureBacklog(
   return topicSize(topic);
 }
 
-const simulatorConfig = parseConfig(
-  parse(readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8')),
-);
-/** The year's traffic in event-time order. */
-const orderedYear = () =>
-  new SwitchSimulator(simulatorConfig, {
+/** The configuration of the runs with `count` gemeenten, as the simulator and the processors get it. */
+const rawConfigWith = (count: number) => ({
+  ...shippedConfig,
+  gemeenten: benchGemeenten(shippedConfig.gemeenten, count),
+});
+const simulatorConfig = parseConfig(rawConfigWith(gemeenteCount));
+/** The backlog's traffic in event-time order, of `gemeenten` gemeenten making the same calls in total. */
+const orderedYear = (gemeenten = gemeenteCount) =>
+  new SwitchSimulator(gemeenten === gemeenteCount ? simulatorConfig : parseConfig(rawConfigWith(gemeenten)), {
     seed: 2026,
     fromMs: yearFrom,
     toMs: yearTo,
-    callsPerDay,
+    callsPerDay: callsPerGemeente(totalCallsPerDay, gemeenten),
     runId: 'bench',
   }).messages();
 /** The same kind of traffic, a day at a time, the days in random order (and again, should a year be too little). */
@@ -248,11 +274,13 @@ log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (
 const benchDatabases: string[] = [];
 function benchConfig(
   prefix: string,
-  overrides: { topic: string; allowedLatenessSeconds?: number },
+  overrides: { topic: string; allowedLatenessSeconds?: number; gemeenten?: number },
 ): RunNames {
   const names = runConfig(prefix);
   benchDatabases.push(names.database);
-  const config = parse(readFileSync(names.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+  const config = parse(readFileSync(names.configPath, 'utf8')) as Record<string, unknown> &
+    Record<'kafka' | 'processing' | 'clickhouse', Record<string, unknown>>;
+  config['gemeenten'] = rawConfigWith(overrides.gemeenten ?? gemeenteCount).gemeenten;
   config['kafka'] = { ...config['kafka'], topic: overrides.topic };
   if (overrides.allowedLatenessSeconds !== undefined) {
     config['processing'] = {
@@ -271,11 +299,12 @@ function benchConfig(
 function writeYaml(file: string, value: unknown): void {
   writeFileSync(file, stringify(value));
 }
-function peakRssMiB(pid: number | undefined): number {
+/** A memory figure of a process from /proc (VmHWM: its peak RSS; VmRSS: now), in MiB. */
+function memoryMiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   if (pid === undefined) return Number.NaN;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
     return kb / 1024;
   } catch {
     return Number.NaN;
@@ -294,6 +323,8 @@ interface TimedProcessors {
   readonly seconds: number;
   /** The highest peak RSS (VmHWM) of any of them. */
   readonly peakMiB: number;
+  /** The first one's RSS and messages handled, every second. */
+  readonly samples: readonly RssSample[];
   /** Their HTTP ports, the first the run's own. */
   readonly ports: readonly number[];
   /** SIGTERM to each, and their exits. */
@@ -316,20 +347,84 @@ async function timeProcessors(
   });
   let peak = 0;
   const sample = () => {
-    for (const child of children) peak = Math.max(peak, peakRssMiB(child.pid));
+    for (const child of children) peak = Math.max(peak, memoryMiB(child.pid, 'VmHWM'));
   };
   const sampler = setInterval(sample, 500);
   const started = performance.now();
-  for (const port of ports) await waitUntilProcessed(port, () => allCommitted(endpoints, names), 3_600_000);
+  const samples: RssSample[] = [];
+  const first = children[0];
+  const series = setInterval(() => {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    const rssMiB = memoryMiB(first?.pid, 'VmRSS');
+    void committedMessages(names)
+      .catch(() => 0)
+      .then((messages) => {
+        if (Number.isFinite(rssMiB)) samples.push({ seconds, rssMiB, messages });
+      });
+  }, 1000);
+  // A processor that stops (a configuration it refuses, a crash) ends the bench instead of the wait.
+  let finished = false;
+  const stopped = new Promise<never>((_, reject) => {
+    for (const child of children)
+      child.once('exit', (code, signal) => {
+        if (!finished)
+          reject(
+            new Error(
+              `a processor exited (${code ?? signal}) before the backlog was committed: its output is above`,
+            ),
+          );
+      });
+  });
+  try {
+    await Promise.race([waitUntilCommitted(names, ports), stopped]);
+  } finally {
+    finished = true;
+  }
   const seconds = (performance.now() - started) / 1000;
   sample();
   clearInterval(sampler);
+  clearInterval(series);
   const stop = async () => {
     const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(exits);
   };
-  return { seconds, peakMiB: peak, ports, stop };
+  return { seconds, peakMiB: peak, samples, ports, stop };
+}
+
+/** Messages of the run's topic the run's group has committed (from Kafka: no load on the processors). */
+async function committedMessages(names: RunNames): Promise<number> {
+  const lows = new Map((await admin.fetchTopicOffsets(names.topic)).map((p) => [p.partition, Number(p.low)]));
+  const [committed] = await admin.fetchOffsets({ groupId: names.groupId, topics: [names.topic] });
+  return (committed?.partitions ?? []).reduce(
+    (sum, p) => sum + Math.max(0, Number(p.offset) - (lows.get(p.partition) ?? 0)),
+    0,
+  );
+}
+
+/**
+ * Until the group has committed every message and each processor holds no open call and nothing
+ * to flush. Asks Kafka until then and the processors' /metrics only once it has: with hundreds of
+ * gemeenten a scrape is megabytes of series, and asking often would slow down what is measured.
+ */
+async function waitUntilCommitted(names: RunNames, ports: readonly number[]): Promise<void> {
+  const deadline = Date.now() + 3_600_000;
+  const size = await topicSize(names.topic);
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`the processors did not commit ${names.topic} within an hour`);
+    const committed = await committedMessages(names).catch(() => 0);
+    if (committed >= size) {
+      const settled = await Promise.all(
+        ports.map(
+          async (port) =>
+            (await metricValue(port, 'bereik_open_calls')) === 0 &&
+            (await metricValue(port, 'bereik_pending_rows')) === 0,
+        ),
+      );
+      if (settled.every(Boolean)) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
@@ -354,6 +449,7 @@ async function runBacklog(
   // The profile is written when the processor exits.
   await run.stop();
   const { seconds, peakMiB } = run;
+  await reportMemory(label, run.samples);
   const rate = size / seconds;
   log(
     `bereik ${label}: ${Math.round(rate).toLocaleString('en')} msg/s (${size} messages, ${accepted} handled, ${seconds.toFixed(1)} s from process start to all committed, ClickHouse included)`,
@@ -367,6 +463,21 @@ async function runBacklog(
   );
   if (profile) await printProfile(profileDir, names.database, profileSince);
   return { rate, seconds, peakMiB, outcomes };
+}
+
+/** The RSS series of a run: how flat it stays after warm-up, and the files that plot it. */
+async function reportMemory(label: string, samples: readonly RssSample[]): Promise<void> {
+  const sorted = [...samples].sort((a, b) => a.seconds - b.seconds);
+  const flat = flatness(sorted);
+  if (flat !== undefined)
+    log(
+      `  RSS after warm-up (${flat.warmUpSeconds.toFixed(0)} s): ${flat.minMiB.toFixed(0)} to ${flat.maxMiB.toFixed(0)} MiB, ` +
+        `last fifth ${flat.driftPercent >= 0 ? '+' : ''}${flat.driftPercent.toFixed(1)} % against the first`,
+    );
+  const chromium = await ensureChromium().catch(() => undefined);
+  const base = path.join(stackDir, 'profiles', `rss-${label.replaceAll(' ', '-')}-${Date.now()}`);
+  const title = `bereik ${label}: ${messages.toLocaleString('en')} messages, ${gemeenteCount} gemeenten, ${days} days`;
+  log(`  RSS every second: ${(await writeRssPlot(sorted, base, title, chromium)).join(', ')}`);
 }
 
 const profiling = process.env['BENCH_PROFILE'] === '1';
@@ -395,6 +506,21 @@ async function runGroup(count: number): Promise<{ rate: number; peakMiB: number 
 const scaled: { count: number; rate: number; peakMiB: number }[] = [];
 for (const count of scaling) {
   scaled.push({ count, ...(await runGroup(count)) });
+}
+
+// 4c. The same number of messages from more or fewer gemeenten (BENCH_GEMEENTEN_SCALING=2,20,342).
+const byGemeenten: { count: number; rate: number; peakMiB: number }[] = [];
+for (const count of gemeenteScaling) {
+  const countTopic = topicFor(count);
+  const size = await ensureBacklog(countTopic, target, () => orderedYear(count));
+  const run = await timeProcessors(benchConfig(`benchg${count}`, { topic: countTopic, gemeenten: count }), 1);
+  await run.stop();
+  const rate = size / run.seconds;
+  log(
+    `bereik ordered, ${count} gemeenten: ${Math.round(rate).toLocaleString('en')} msg/s (${size} messages, ${run.seconds.toFixed(1)} s), peak RSS ${run.peakMiB.toFixed(0)} MiB`,
+  );
+  await reportMemory(`${count} gemeenten`, run.samples);
+  byGemeenten.push({ count, rate, peakMiB: run.peakMiB });
 }
 
 // 5. Latency at a steady rate.
@@ -482,8 +608,10 @@ for (const { count, rate, peakMiB } of scaled)
       `, highest peak RSS ${peakMiB.toFixed(0)} MiB (all on these ${os.cpus().length} cores)`,
     ),
   );
+for (const { count, rate, peakMiB } of byGemeenten)
+  summary.push(rateLine(`bereik ${count} gemeenten`, rate, `, peak RSS ${peakMiB.toFixed(0)} MiB`));
 summary.push(...latencies);
-log(`\nsummary (${messages} messages, ${os.cpus().length} cores):`);
+log(`\nsummary (${messages} messages, ${gemeenteCount} gemeenten, ${days} days, ${os.cpus().length} cores):`);
 for (const line of summary) log(`  ${line}`);
 process.exit(0);
 

@@ -1,4 +1,7 @@
 /** Invalid configuration stops the start with a message naming the field and the fix. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.ts';
 import { loadConfig, loadSecrets, parseConfig } from '../../../src/config/load.ts';
@@ -104,6 +107,39 @@ describe('configuration', () => {
     });
     expect(message).toContain('targets.overrides[0].reachability: must be between 0 and 1');
     expect(message).toContain('targets.overrides[0].queue: queue wmo is not configured');
+  });
+
+  it('reads every Dutch gemeente sharing opening hours through one anchor, and still refuses an alias bomb', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bereik-config-'));
+    const gemeenten = Array.from({ length: 342 }, (_, i) => {
+      const hours = i === 0 ? "&office { mon: ['08:30-17:00'] }" : '*office';
+      const queues = ['kcc', 'burgerzaken', 'belastingen', 'wmo', 'openbare-ruimte']
+        .map(
+          (id) =>
+            `      - { id: ${id}, kind: ${id === 'kcc' ? 'kcc' : 'vakafdeling'}, name: ${id}, hours: ${id === 'kcc' ? hours : '*office'} }`,
+        )
+        .join('\n');
+      return `  - code: GM${String(1000 + i)}\n    name: G${i}\n    dialledNumber: '14${1000 + i}'\n    queues:\n${queues}`;
+    });
+    const allOfThem = path.join(dir, 'all.yaml');
+    writeFileSync(allOfThem, `version: 1\ngemeenten:\n${gemeenten.join('\n')}\n`);
+    const env = {
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
+      CLICKHOUSE_URL: 'http://127.0.0.1:8123',
+    };
+    const config = loadConfig(allOfThem, { env });
+    expect(config.gemeenten).toHaveLength(342);
+    expect(config.gemeenten[341]?.queues[4]?.hours).toEqual(config.gemeenten[0]?.queues[0]?.hours);
+
+    // Six levels of ten aliases each: a million values from a few lines.
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`);
+    }
+    const bomb = path.join(dir, 'bomb.yaml');
+    writeFileSync(bomb, `${levels.join('\n')}\n`);
+    expect(() => loadConfig(bomb)).toThrow(/bomb.yaml is not valid YAML: Excessive alias count/);
   });
 
   it('says which file it could not read and how to point at another', () => {
