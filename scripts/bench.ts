@@ -19,7 +19,13 @@
  *    BENCH_SCALING=1,2,3 also runs the ordered backlog with that many processors in one consumer
  *    group (on one small machine this shows the overhead of sharing the partitions, not a speed-up:
  *    the processors share the cores with each other and the stack).
- * 5. Latency: a live phase at a steady rate, with the allowed lateness set to 0 so the figures are
+ *    BENCH_GEMEENTEN_SCALING=2,20,342 also runs an ordered backlog of the same size and traffic
+ *    from that many configured gemeenten (copies of the shipped ones beyond the two).
+ *    The backlogs' shape: BENCH_GEMEENTEN configured gemeenten (default the shipped 2) over
+ *    BENCH_DAYS days from 2025-01-01 (default 365). Every run's RSS is sampled each second and
+ *    written as CSV, SVG and PNG under .stack/profiles/, with how flat it stays after warm-up.
+ * 5. Latency: a live phase at a steady rate (BENCH_LIVE_CALLS_PER_HOUR, default 3 600, whatever
+ *    the hour: see bench-live-traffic.ts), with the allowed lateness set to 0 so the figures are
  *    the pipeline's own (in production add the configured lateness, 5 minutes by default): p50
  *    and p99 from a call's last event reaching Kafka to its facts counted in Prometheus and
  *    acknowledged by ClickHouse, read from bereik's own histograms.
@@ -53,6 +59,7 @@ import { stackDir } from '../src/stack/paths.ts';
 import { clickhouseBreakdown, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
 import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
 import { flatness, writeRssPlot, type RssSample } from './rss-plot.ts';
+import { steadyCallsPerDay } from './bench-live-traffic.ts';
 import { ensureChromium } from '../src/stack/chromium.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
@@ -466,7 +473,11 @@ async function runBacklog(
 }
 
 /** The RSS series of a run: how flat it stays after warm-up, and the files that plot it. */
-async function reportMemory(label: string, samples: readonly RssSample[]): Promise<void> {
+async function reportMemory(
+  label: string,
+  samples: readonly RssSample[],
+  gemeenten = gemeenteCount,
+): Promise<void> {
   const sorted = [...samples].sort((a, b) => a.seconds - b.seconds);
   const flat = flatness(sorted);
   if (flat !== undefined)
@@ -476,7 +487,7 @@ async function reportMemory(label: string, samples: readonly RssSample[]): Promi
     );
   const chromium = await ensureChromium().catch(() => undefined);
   const base = path.join(stackDir, 'profiles', `rss-${label.replaceAll(' ', '-')}-${Date.now()}`);
-  const title = `bereik ${label}: ${messages.toLocaleString('en')} messages, ${gemeenteCount} gemeenten, ${days} days`;
+  const title = `bereik ${label}: ${messages.toLocaleString('en')} messages, ${gemeenten} gemeenten, ${days} days`;
   log(`  RSS every second: ${(await writeRssPlot(sorted, base, title, chromium)).join(', ')}`);
 }
 
@@ -519,7 +530,7 @@ for (const count of gemeenteScaling) {
   log(
     `bereik ordered, ${count} gemeenten: ${Math.round(rate).toLocaleString('en')} msg/s (${size} messages, ${run.seconds.toFixed(1)} s), peak RSS ${run.peakMiB.toFixed(0)} MiB`,
   );
-  await reportMemory(`${count} gemeenten`, run.samples);
+  await reportMemory(`${count} gemeenten`, run.samples, count);
   byGemeenten.push({ count, rate, peakMiB: run.peakMiB });
 }
 
@@ -536,13 +547,15 @@ process.on('exit', () => {
 });
 await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
 const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
-log(`live phase: ${liveSeconds} s of real-time traffic ...`);
+const liveCallsPerHour = Number(process.env['BENCH_LIVE_CALLS_PER_HOUR'] ?? 3600);
+log(`live phase: ${liveSeconds} s of real-time traffic, about ${liveCallsPerHour} calls an hour ...`);
+const liveFrom = Date.now();
 const liveSim = new SwitchSimulator(simulatorConfig, {
   seed: 7,
-  fromMs: Date.now(),
-  toMs: Date.now() + liveSeconds * 1000,
-  callsPerDay: 150_000,
-  runId: `live${Date.now()}`,
+  fromMs: liveFrom,
+  toMs: liveFrom + liveSeconds * 1000,
+  callsPerDay: steadyCallsPerDay(simulatorConfig, liveCallsPerHour, liveFrom, liveSeconds),
+  runId: `live${liveFrom}`,
 });
 const liveProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 await liveProducer.connect();
