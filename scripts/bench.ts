@@ -61,6 +61,7 @@ import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
 import { flatness, writeRssPlot, type RssSample } from './rss-plot.ts';
 import { steadyCallsPerDay } from './bench-live-traffic.ts';
 import { ensureChromium } from '../src/stack/chromium.ts';
+import { timeProcessors } from './bench-processors.ts';
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const disorderedTarget = Number(process.env['BENCH_DISORDERED_EVENTS'] ?? target);
@@ -117,6 +118,7 @@ const kafka = new Kafka({
 });
 const registry = new SchemaRegistry({ host: endpoints.schemaRegistry.url });
 const admin = kafka.admin();
+const benchKafka = { admin, endpoints };
 await admin.connect();
 
 async function topicSize(topic: string): Promise<number> {
@@ -306,132 +308,12 @@ function benchConfig(
 function writeYaml(file: string, value: unknown): void {
   writeFileSync(file, stringify(value));
 }
-/** A memory figure of a process from /proc (VmHWM: its peak RSS; VmRSS: now), in MiB. */
-function memoryMiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-    return kb / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 interface BacklogRun {
   readonly rate: number;
   readonly seconds: number;
   readonly peakMiB: number;
   readonly outcomes: Readonly<Record<string, number>>;
-}
-
-/** Processors of one group on a backlog, timed from their start to every offset committed. */
-interface TimedProcessors {
-  readonly seconds: number;
-  /** The highest peak RSS (VmHWM) of any of them. */
-  readonly peakMiB: number;
-  /** The first one's RSS and messages handled, every second. */
-  readonly samples: readonly RssSample[];
-  /** Their HTTP ports, the first the run's own. */
-  readonly ports: readonly number[];
-  /** SIGTERM to each, and their exits. */
-  readonly stop: () => Promise<void>;
-}
-
-async function timeProcessors(
-  names: RunNames,
-  count: number,
-  nodeArgs: readonly string[] = [],
-): Promise<TimedProcessors> {
-  // Ports beside the run's own, clear of the range the test helpers hand out.
-  const ports = Array.from({ length: count }, (_, i) =>
-    i === 0 ? names.httpPort : names.httpPort + 500 + i,
-  );
-  const children = ports.map((port) => startProcessorProcess(endpoints, names, port, nodeArgs));
-  // Processors this script started never outlive it, whichever way it ends.
-  process.on('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
-  });
-  let peak = 0;
-  const sample = () => {
-    for (const child of children) peak = Math.max(peak, memoryMiB(child.pid, 'VmHWM'));
-  };
-  const sampler = setInterval(sample, 500);
-  const started = performance.now();
-  const samples: RssSample[] = [];
-  const first = children[0];
-  const series = setInterval(() => {
-    const seconds = Math.round((performance.now() - started) / 1000);
-    const rssMiB = memoryMiB(first?.pid, 'VmRSS');
-    void committedMessages(names)
-      .catch(() => 0)
-      .then((messages) => {
-        if (Number.isFinite(rssMiB)) samples.push({ seconds, rssMiB, messages });
-      });
-  }, 1000);
-  // A processor that stops (a configuration it refuses, a crash) ends the bench instead of the wait.
-  let finished = false;
-  const stopped = new Promise<never>((_, reject) => {
-    for (const child of children)
-      child.once('exit', (code, signal) => {
-        if (!finished)
-          reject(
-            new Error(
-              `a processor exited (${code ?? signal}) before the backlog was committed: its output is above`,
-            ),
-          );
-      });
-  });
-  try {
-    await Promise.race([waitUntilCommitted(names, ports), stopped]);
-  } finally {
-    finished = true;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  sample();
-  clearInterval(sampler);
-  clearInterval(series);
-  const stop = async () => {
-    const exits = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(exits);
-  };
-  return { seconds, peakMiB: peak, samples, ports, stop };
-}
-
-/** Messages of the run's topic the run's group has committed (from Kafka: no load on the processors). */
-async function committedMessages(names: RunNames): Promise<number> {
-  const lows = new Map((await admin.fetchTopicOffsets(names.topic)).map((p) => [p.partition, Number(p.low)]));
-  const [committed] = await admin.fetchOffsets({ groupId: names.groupId, topics: [names.topic] });
-  return (committed?.partitions ?? []).reduce(
-    (sum, p) => sum + Math.max(0, Number(p.offset) - (lows.get(p.partition) ?? 0)),
-    0,
-  );
-}
-
-/**
- * Until the group has committed every message and each processor holds no open call and nothing
- * to flush. Asks Kafka until then and the processors' /metrics only once it has: with hundreds of
- * gemeenten a scrape is megabytes of series, and asking often would slow down what is measured.
- */
-async function waitUntilCommitted(names: RunNames, ports: readonly number[]): Promise<void> {
-  const deadline = Date.now() + 3_600_000;
-  const size = await topicSize(names.topic);
-  for (;;) {
-    if (Date.now() > deadline) throw new Error(`the processors did not commit ${names.topic} within an hour`);
-    const committed = await committedMessages(names).catch(() => 0);
-    if (committed >= size) {
-      const settled = await Promise.all(
-        ports.map(
-          async (port) =>
-            (await metricValue(port, 'bereik_open_calls')) === 0 &&
-            (await metricValue(port, 'bereik_pending_rows')) === 0,
-        ),
-      );
-      if (settled.every(Boolean)) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 /** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
@@ -443,7 +325,12 @@ async function runBacklog(
 ): Promise<BacklogRun> {
   const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
   const profileSince = Date.now() / 1000;
-  const run = await timeProcessors(names, 1, profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const run = await timeProcessors(
+    benchKafka,
+    names,
+    1,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   const accepted = (await metricValue(names.httpPort, 'bereik_events_total')) ?? 0;
   const outcomes = Object.fromEntries(
     await Promise.all(
@@ -506,7 +393,7 @@ const disordered =
 
 // 4b. Several processors in one consumer group on the ordered backlog (BENCH_SCALING=1,2,3).
 async function runGroup(count: number): Promise<{ rate: number; peakMiB: number }> {
-  const run = await timeProcessors(benchConfig(`benchx${count}`, { topic }), count);
+  const run = await timeProcessors(benchKafka, benchConfig(`benchx${count}`, { topic }), count);
   await run.stop();
   const rate = messages / run.seconds;
   log(
@@ -524,7 +411,11 @@ const byGemeenten: { count: number; rate: number; peakMiB: number }[] = [];
 for (const count of gemeenteScaling) {
   const countTopic = topicFor(count);
   const size = await ensureBacklog(countTopic, target, () => orderedYear(count));
-  const run = await timeProcessors(benchConfig(`benchg${count}`, { topic: countTopic, gemeenten: count }), 1);
+  const run = await timeProcessors(
+    benchKafka,
+    benchConfig(`benchg${count}`, { topic: countTopic, gemeenten: count }),
+    1,
+  );
   await run.stop();
   const rate = size / run.seconds;
   log(
