@@ -33,9 +33,16 @@ export interface SinkBatch {
   readonly callStarts: CallStartFact[];
   readonly surveys: SurveyFact[];
   readonly callbacks: CallbackFact[];
+  /** The processor's event time over all its partitions (the minimum of theirs). */
   readonly watermarkMs?: number;
-  /** The partitions the watermark covers (those owned when it was written), of `topic`. */
-  readonly watermarkPartitions?: { readonly topic: string; readonly partitions: readonly number[] };
+  /**
+   * Each owned partition's event time, as far as its calls are final (calls that ended before it
+   * minus the allowed lateness are), of `topic`.
+   */
+  readonly partitionWatermarks?: {
+    readonly topic: string;
+    readonly watermarks: ReadonlyMap<number, number>;
+  };
   readonly consumerGroup: string;
 }
 

@@ -1,9 +1,10 @@
 /**
- * Event time across the partitions a processor owns. The watermark is the minimum over them of
- * the latest event time read, so one partition read ahead (Kafka hands out batches partition by
- * partition) does not make the others' events look late; only a partition read to its end and
- * quiet for a while follows the wall clock, so event time never jumps over unread backlog (before
- * the first fetch, while paused by a sink outage, during a rebalance).
+ * Event time across the partitions a processor owns. Each partition's is the latest event time
+ * read from it (calls, whose events share a partition, follow that); the watermark of what spans
+ * partitions is the minimum over them, so one partition read ahead (Kafka hands out batches
+ * partition by partition) does not make the others' events look late. Only a partition read to
+ * its end and quiet for a while follows the wall clock, so event time never jumps over unread
+ * backlog (before the first fetch, while paused by a sink outage, during a rebalance).
  */
 
 /** What is known of one owned partition: the evidence event time moves on. */
@@ -84,18 +85,26 @@ export class PartitionClock {
   }
 
   /**
-   * The minimum over owned partitions of how far their events are read; a partition read to its
-   * end and quiet for the idle time counts as read up to now, so a quiet partition does not hold
-   * the others back and the last calls of a quiet period become final.
+   * How far each owned partition's events are read; a partition read to its end and quiet for the
+   * idle time counts as read up to now, so the last calls of a quiet period become final.
    */
-  watermark(): number {
+  readUpTo(): Map<number, number> {
     const now = this.#options.now();
-    let min = Number.POSITIVE_INFINITY;
-    for (const p of this.#partitions.values()) {
+    const byPartition = new Map<number, number>();
+    for (const [partition, p] of this.#partitions) {
       const idle = p.caughtUp && now - p.lastMessageAt >= this.#options.idleAdvanceMs;
-      const readUpTo = idle ? Math.max(p.maxEventAt, now) : p.maxEventAt;
-      if (readUpTo < min) min = readUpTo;
+      byPartition.set(partition, idle ? Math.max(p.maxEventAt, now) : p.maxEventAt);
     }
+    return byPartition;
+  }
+
+  /**
+   * The minimum over owned partitions of how far they are read (`readUpTo`, or one taken before),
+   * for what spans partitions; a quiet partition read to its end does not hold the others back.
+   */
+  watermark(readUpTo: ReadonlyMap<number, number> = this.readUpTo()): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const ms of readUpTo.values()) if (ms < min) min = ms;
     return min === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : min;
   }
 

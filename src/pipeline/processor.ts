@@ -86,7 +86,12 @@ export class Processor implements MessageHandler {
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
     const { allowedLatenessMs, callTimeoutMs, correctionMs, consumerGroup } = deps.options;
-    this.#calls = new CallTracker(deps.topology, { allowedLatenessMs, callTimeoutMs, correctionMs });
+    this.#calls = new CallTracker(deps.topology, {
+      allowedLatenessMs,
+      callTimeoutMs,
+      correctionMs,
+      partitionOf: (message: IncomingMessage) => message.partition,
+    });
     this.#callbacks = new CallbackTracker((g) => deps.topology.calendarOf(g), {
       allowedLatenessMs,
       correctionMs,
@@ -190,7 +195,7 @@ export class Processor implements MessageHandler {
     if (lost.size === 0) return;
     for (const p of lost) this.#offsets.revoke(p);
     // Their new owner replays them from the committed offset; facts written twice are identical.
-    const dropped = this.#calls.dropOpen((m) => lost.has(m.partition));
+    const dropped = this.#calls.dropPartitions(lost);
     this.#callbacks.dropPartitions(lost);
     // Orphans not yet settled are not acknowledged either: the new owner reads them again.
     const kept = (orphans: { ref: IncomingMessage }[]) => {
@@ -258,7 +263,11 @@ export class Processor implements MessageHandler {
   }
 
   #advance(): void {
-    this.#moveWatermark(this.#clock.watermark());
+    const readUpTo = this.#clock.readUpTo();
+    // Calls on their own partition's event time; the rest (callbacks, surveys, repeat callers)
+    // on the minimum, as their state spans partitions or follows the calls'.
+    for (const [partition, ms] of readUpTo) this.#calls.advance(partition, ms, this.#out.call);
+    this.#moveWatermark(this.#clock.watermark(readUpTo));
     this.#advanceTrackers();
     this.#drain();
   }
@@ -301,13 +310,11 @@ export class Processor implements MessageHandler {
       telemetry.sinkLatency.observe({ sink: 'dead_letters' }, (performance.now() - started) / 1000);
     }
     if (pending.rows() > 0) {
-      const batch: SinkBatch = Number.isFinite(this.#watermark)
-        ? {
-            ...pending.batch,
-            watermarkMs: this.#watermark,
-            watermarkPartitions: { topic: this.#topic ?? '', partitions: this.#clock.partitions },
-          }
-        : pending.batch;
+      const batch: SinkBatch = {
+        ...pending.batch,
+        ...(Number.isFinite(this.#watermark) && { watermarkMs: this.#watermark }),
+        partitionWatermarks: { topic: this.#topic ?? '', watermarks: this.#partitionWatermarks() },
+      };
       const started = performance.now();
       await retry('ClickHouse', () => sink.write(batch));
       telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
@@ -371,7 +378,6 @@ export class Processor implements MessageHandler {
   }
 
   #advanceTrackers(): void {
-    this.#calls.advance(this.#watermark, this.#out.call);
     this.#callbacks.advance(this.#watermark);
     this.#surveys.advance(this.#watermark);
     this.#repeats.advance(this.#watermark);
@@ -389,6 +395,16 @@ export class Processor implements MessageHandler {
     // Facts finalised by a watermark step (not by a message) start the flush clock too.
     if (rows > 0) this.#pending.bufferedSince ??= now;
     this.#deps.telemetry.pendingRows.set(rows);
+  }
+
+  /** Owned partitions' event time as far as their calls are final (those that moved at all). */
+  #partitionWatermarks(): Map<number, number> {
+    const watermarks = new Map<number, number>();
+    for (const partition of this.#clock.partitions) {
+      const ms = this.#calls.watermarkOf(partition);
+      if (Number.isFinite(ms)) watermarks.set(partition, ms);
+    }
+    return watermarks;
   }
 
   #bufferedRows(): number {

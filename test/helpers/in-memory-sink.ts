@@ -40,9 +40,8 @@ export class InMemorySink implements FactSink, DeadLetterSink {
 
   write(batch: SinkBatch): Promise<void> {
     this.writes++;
-    if (batch.watermarkMs !== undefined)
-      for (const p of batch.watermarkPartitions?.partitions ?? [])
-        this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, batch.watermarkMs));
+    for (const [p, ms] of batch.partitionWatermarks?.watermarks ?? [])
+      this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, ms));
     for (const e of batch.events) this.ledger.set(e.eventId, e);
     for (const l of batch.legs) upsert(this.legs, l.legId, l);
     for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });

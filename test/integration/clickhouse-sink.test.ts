@@ -337,7 +337,13 @@ const tuesday = (consumerGroup: string): SinkBatch =>
     ],
     callbacks: [cb1Completed],
     watermarkMs: at('2026-11-24T12:00:00+01:00'),
-    watermarkPartitions: { topic: 'switch', partitions: [1, 4] },
+    partitionWatermarks: {
+      topic: 'switch',
+      watermarks: new Map([
+        [1, at('2026-11-24T12:00:00+01:00')],
+        [4, at('2026-11-24T12:30:00+01:00')],
+      ]),
+    },
   });
 
 /** The correction of c5 (version 4): a late ANSWERED after 20 s for the KCC leg; the Burgerzaken leg is gone. */
@@ -853,11 +859,12 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     await sink.write(tuesday(group));
     expect(await sink.loadWatermark(group)).toBe(at('2026-11-24T12:00:00+01:00'));
     expect(await sink.loadWatermark('another-group')).toBeUndefined();
-    // Per partition: only the partitions the writing processor owned, of its topic and group.
+    // Per partition, each its own: only the partitions the writing processor owned, of its topic
+    // and group.
     expect(await sink.loadPartitionWatermarks(group, 'switch')).toEqual(
       new Map([
         [1, at('2026-11-24T12:00:00+01:00')],
-        [4, at('2026-11-24T12:00:00+01:00')],
+        [4, at('2026-11-24T12:30:00+01:00')],
       ]),
     );
     expect(await sink.loadPartitionWatermarks(group, 'another-topic')).toEqual(new Map());

@@ -409,7 +409,7 @@ export const tables: readonly TableDef[] = [
       col(
         'watermark_ms',
         'UInt64',
-        'event-time watermark (epoch ms) of the processor that owned the partition, after an acknowledged batch: its calls ending before this minus the lateness are final',
+        "the partition's event time (epoch ms, the latest event time read from it) after an acknowledged batch of the processor that owned it: its calls ending before this minus the lateness are final",
       ),
       col('updated_at', utc, 'when it was written (server clock)', 'now()'),
     ],

@@ -159,18 +159,19 @@ export class ClickHouseSink implements FactSink {
         : { ...batch, callStarts: [...batch.callStarts, ...raised, ...caused] };
     await this.#refreshRollups(dirtyWindows(withRaised, callbacks));
     if (batch.watermarkMs !== undefined) {
-      const watermark = Math.max(0, Math.floor(batch.watermarkMs));
       await this.#insert('processor_progress', [
-        { consumer_group: batch.consumerGroup, watermark_ms: watermark },
+        { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
       ]);
-      const { topic, partitions } = batch.watermarkPartitions ?? { topic: '', partitions: [] };
+    }
+    if (batch.partitionWatermarks !== undefined) {
+      const { topic, watermarks } = batch.partitionWatermarks;
       await this.#insert(
         'partition_progress',
-        partitions.map((p) => ({
+        [...watermarks].map(([p, ms]) => ({
           consumer_group: batch.consumerGroup,
           topic,
           kafka_partition: p,
-          watermark_ms: watermark,
+          watermark_ms: Math.max(0, Math.floor(ms)),
         })),
       );
     }

@@ -6,6 +6,11 @@
  * the refs of every event whose effect is now in emitted facts (so their offsets may be committed
  * once the sink acknowledged).
  *
+ * Event time is per Kafka partition: the events of one call share a partition (the switch keys
+ * them by call id), so a call is judged only by how far its own partition has been read, and a
+ * quiet or slow partition holds back nothing but its own calls. The caller passes each partition's
+ * watermark (`advance`); everything below about the watermark means the call's partition's.
+ *
  * A call is final when the watermark passes its CALL_ENDED plus the allowed lateness, or its last
  * event plus the call timeout when it never ends. A finalised call is kept for `correctionMs`
  * more, so a late event recomputes its facts as a correction with a higher version; after that
@@ -25,13 +30,15 @@ import { CallState } from './call-state.ts';
 import { DeadlineQueue } from '../shared/deadline-queue.ts';
 import type { CallStateEvent } from '../../events/call-event.ts';
 
-export interface CallTrackerOptions {
+export interface CallTrackerOptions<Ref> {
   /** Events up to this much behind the watermark still count before the call is finalised. */
   readonly allowedLatenessMs: number;
   /** A call with no CALL_ENDED is closed this long after its last event. */
   readonly callTimeoutMs: number;
   /** How long a finalised call is kept for in-memory corrections. */
   readonly correctionMs: number;
+  /** The Kafka partition a message came from. */
+  readonly partitionOf: (ref: Ref) => number;
 }
 
 export interface TrackerOutput<Ref> {
@@ -59,43 +66,51 @@ export interface FinalizedCall<Ref> extends CallFacts<Ref> {
 }
 
 interface Entry<Ref> {
+  /** The partition whose event time decides when the call is final (that of its first event). */
+  readonly partition: number;
   state: CallState<Ref>;
   /** The facts last emitted; undefined while the call is open. */
   emitted: CallFacts<Ref> | undefined;
 }
 
+/** One partition's event time and the deadlines of its calls. */
+interface Lane {
+  watermark: number;
+  readonly finalizeAt: DeadlineQueue;
+  readonly releaseAt: DeadlineQueue;
+}
+
 export class CallTracker<Ref> {
   readonly #calls = new Map<string, Entry<Ref>>();
-  readonly #finalizeAt = new DeadlineQueue();
-  readonly #releaseAt = new DeadlineQueue();
-  #watermark = Number.NEGATIVE_INFINITY;
-  readonly #options: CallTrackerOptions;
+  readonly #lanes = new Map<number, Lane>();
+  readonly #options: CallTrackerOptions<Ref>;
   readonly #context: TrackingContext;
 
-  constructor(context: TrackingContext, options: CallTrackerOptions) {
+  constructor(context: TrackingContext, options: CallTrackerOptions<Ref>) {
     this.#context = context;
     this.#options = options;
   }
 
   /** Calls not yet final. */
   get openCalls(): number {
-    return this.#finalizeAt.size;
+    let open = 0;
+    for (const lane of this.#lanes.values()) open += lane.finalizeAt.size;
+    return open;
   }
 
   /**
-   * Forgets the open calls whose events `belongsElsewhere` (a partition this consumer lost in a
-   * rebalance: its new owner replays them from the committed offset). Returns how many.
+   * Forgets the calls of partitions this consumer lost in a rebalance, open and final alike: the
+   * new owner replays the open ones from the committed offset, and settles late events of the
+   * final ones against the store. Returns how many open calls were dropped.
    */
-  dropOpen(belongsElsewhere: (ref: Ref) => boolean): number {
+  dropPartitions(lost: ReadonlySet<number>): number {
     let dropped = 0;
     for (const [callId, entry] of this.#calls) {
-      const first = entry.state.refs[0];
-      if (entry.emitted === undefined && first !== undefined && belongsElsewhere(first)) {
-        this.#calls.delete(callId);
-        this.#finalizeAt.delete(callId);
-        dropped++;
-      }
+      if (!lost.has(entry.partition)) continue;
+      this.#calls.delete(callId);
+      if (entry.emitted === undefined) dropped++;
     }
+    for (const partition of lost) this.#lanes.delete(partition);
     return dropped;
   }
 
@@ -104,8 +119,9 @@ export class CallTracker<Ref> {
     return this.#calls.size;
   }
 
-  get watermark(): number {
-    return this.#watermark;
+  /** How far a partition's event time has moved here (-Infinity before its first step). */
+  watermarkOf(partition: number): number {
+    return this.#lanes.get(partition)?.watermark ?? Number.NEGATIVE_INFINITY;
   }
 
   /** A fresh, empty output to collect into. */
@@ -113,9 +129,22 @@ export class CallTracker<Ref> {
     return { finalized: [], rejected: [], orphans: [], done: [], duplicates: 0, restated: [] };
   }
 
-  /** Events at or before this instant, of calls not in memory, may belong to calls this tracker released. */
-  get #releasedBefore(): number {
-    return this.#watermark - this.#options.allowedLatenessMs - this.#options.correctionMs;
+  /** Events of the lane at or before this instant, of calls not in memory, may belong to calls this tracker released. */
+  #releasedBefore(lane: Lane): number {
+    return lane.watermark - this.#options.allowedLatenessMs - this.#options.correctionMs;
+  }
+
+  #lane(partition: number): Lane {
+    let lane = this.#lanes.get(partition);
+    if (lane === undefined) {
+      lane = {
+        watermark: Number.NEGATIVE_INFINITY,
+        finalizeAt: new DeadlineQueue(),
+        releaseAt: new DeadlineQueue(),
+      };
+      this.#lanes.set(partition, lane);
+    }
+    return lane;
   }
 
   /**
@@ -132,13 +161,15 @@ export class CallTracker<Ref> {
     let entry = this.#calls.get(event.callId);
     const created = entry === undefined;
     if (entry === undefined) {
+      const partition = this.#options.partitionOf(ref);
       // A call we do not hold, whose event is older than anything we could still hold: it was
       // finalised and released before (or before a restart), so it must not start a fresh call.
-      if (event.occurredAt <= Math.max(this.#releasedBefore, storedBefore)) {
+      if (event.occurredAt <= Math.max(this.#releasedBefore(this.#lane(partition)), storedBefore)) {
         out.orphans.push({ event, ref });
         return 'orphan';
       }
       entry = {
+        partition,
         state: new CallState<Ref>(event.callId, event.gemeente, event.occurredAt),
         emitted: undefined,
       };
@@ -167,7 +198,7 @@ export class CallTracker<Ref> {
       this.#emit(entry, out);
       return 'applied';
     }
-    this.#finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
+    this.#lane(entry.partition).finalizeAt.set(event.callId, this.#finalizeDeadline(entry.state));
     return 'applied';
   }
 
@@ -200,7 +231,7 @@ export class CallTracker<Ref> {
     };
     let entry = this.#calls.get(callId);
     if (entry === undefined) {
-      entry = { state: recalled(), emitted: undefined };
+      entry = { partition: this.#options.partitionOf(first.ref), state: recalled(), emitted: undefined };
       this.#calls.set(callId, entry);
     } else {
       for (const e of stored.history) entry.state.recall(e);
@@ -226,8 +257,9 @@ export class CallTracker<Ref> {
         out.done.push(orphan.ref);
       }
     }
+    const lane = this.#lane(entry.partition);
     if (entry.emitted === undefined) {
-      this.#finalizeAt.set(callId, this.#finalizeDeadline(entry.state));
+      lane.finalizeAt.set(callId, this.#finalizeDeadline(entry.state));
     } else if (entry.state.eventIds.size > entry.emitted.call.version) {
       // The call knows more than its facts did (orphans applied, history recalled into a call
       // finalised here from part of its events): a correction.
@@ -237,27 +269,33 @@ export class CallTracker<Ref> {
       // rollups behind); nothing changed, so nothing is counted.
       out.restated.push(entry.emitted);
       out.done.push(...entry.state.refs.splice(0));
-      this.#finalizeAt.delete(callId);
-      this.#releaseAt.set(callId, this.#finalizeDeadline(entry.state) + this.#options.correctionMs);
+      lane.finalizeAt.delete(callId);
+      lane.releaseAt.set(callId, this.#finalizeDeadline(entry.state) + this.#options.correctionMs);
     }
     return applied;
   }
 
-  /** Moves the watermark forward (it never goes back) and finalises and releases what is due. */
-  advance(watermark: number, out: TrackerOutput<Ref>): void {
-    if (watermark > this.#watermark) this.#watermark = watermark;
-    for (const callId of this.#finalizeAt.popDue(this.#watermark)) {
+  /**
+   * Moves a partition's watermark forward (it never goes back) and finalises and releases its
+   * calls that are due.
+   */
+  advance(partition: number, watermark: number, out: TrackerOutput<Ref>): void {
+    const lane = this.#lane(partition);
+    if (watermark > lane.watermark) lane.watermark = watermark;
+    for (const callId of lane.finalizeAt.popDue(lane.watermark)) {
       const entry = this.#calls.get(callId);
       if (entry !== undefined) this.#emit(entry, out);
     }
-    for (const callId of this.#releaseAt.popDue(this.#watermark)) this.#calls.delete(callId);
+    for (const callId of lane.releaseAt.popDue(lane.watermark)) this.#calls.delete(callId);
   }
 
-  /** Finalises every open call now, whatever the watermark (end of a bounded input, shutdown drain). */
+  /** Finalises every open call now, whatever the watermarks (end of a bounded input, shutdown drain). */
   flushAll(out: TrackerOutput<Ref>): void {
-    for (const callId of this.#finalizeAt.popDue(Number.POSITIVE_INFINITY)) {
-      const entry = this.#calls.get(callId);
-      if (entry !== undefined) this.#emit(entry, out);
+    for (const lane of this.#lanes.values()) {
+      for (const callId of lane.finalizeAt.popDue(Number.POSITIVE_INFINITY)) {
+        const entry = this.#calls.get(callId);
+        if (entry !== undefined) this.#emit(entry, out);
+      }
     }
   }
 
@@ -275,7 +313,8 @@ export class CallTracker<Ref> {
     out.finalized.push({ ...facts, previous: entry.emitted, refs });
     entry.emitted = { ...facts, rejected: [] };
     out.done.push(...refs);
-    this.#finalizeAt.delete(state.callId);
-    this.#releaseAt.set(state.callId, this.#finalizeDeadline(state) + this.#options.correctionMs);
+    const lane = this.#lane(entry.partition);
+    lane.finalizeAt.delete(state.callId);
+    lane.releaseAt.set(state.callId, this.#finalizeDeadline(state) + this.#options.correctionMs);
   }
 }

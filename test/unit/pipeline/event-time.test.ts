@@ -328,3 +328,68 @@ describe('a call finalised here is counted once', () => {
     expect(sink.calls.get('once-c1')).toMatchObject({ endSource: 'call_ended', version: 6 });
   });
 });
+
+describe('a call follows the event time of its own partition', () => {
+  /** Partition 1 read only up to ten minutes before the morning, and not to its end. */
+  async function behind(processor: ReturnType<typeof harness>['processor']) {
+    const slow = await messages(1, traffic('behind-u', morning - 10 * minute, 1, minute).slice(0, 3));
+    await processor.handle(slow, { partition: 1, highWatermark: 10_000 });
+  }
+
+  it('finalises a call when its partition has read past its end, while another partition is behind', async () => {
+    const sink = new InMemorySink();
+    const { processor } = harness({ now: at('2026-12-01T12:00:00Z'), sink });
+    processor.assign([0, 1]);
+    await behind(processor);
+    const p0 = await messages(0, [
+      ...transferredCall('own-c1', morning, 'all'),
+      ...traffic('own-t', morning + 10 * minute, 20, minute),
+    ]);
+    await processor.handle(p0, { partition: 0, highWatermark: 10_000 });
+    // Over all partitions, event time is where partition 1 is: before the call started.
+    expect(processor.watermark).toBe(morning - 10 * minute + 5000);
+    await processor.flush();
+    expect(sink.calls.get('own-c1')).toMatchObject({ endSource: 'call_ended', legs: 2, version: 6 });
+    // Stored per partition, each as far as it was read: the last traffic call ended at +30 min.
+    expect(sink.partitionWatermarks).toEqual(
+      new Map([
+        [0, morning + 30 * minute],
+        [1, morning - 10 * minute + 5000],
+      ]),
+    );
+  });
+
+  it('after a restart, settles a late event of a call its partition finalised ahead of the others against the store', async () => {
+    const sink = new InMemorySink();
+    const first = harness({ now: at('2026-12-01T12:00:00Z'), sink });
+    first.processor.assign([0, 1]);
+    await behind(first.processor);
+    // The call without its Belastingen ANSWERED: that leg is final as abandoned.
+    const call = transferredCall('ahead-c1', morning, 'all');
+    const p0 = await messages(0, [
+      ...call.filter((e) => e.eventId !== 'ahead-c1-e5'),
+      ...traffic('ahead-t', morning + 10 * minute, 20, minute),
+    ]);
+    await first.processor.handle(p0, { partition: 0, highWatermark: 10_000 });
+    await first.processor.flush();
+    expect(sink.calls.get('ahead-c1')).toMatchObject({ version: 5 });
+
+    // The next owner of partition 0 reads the missing event, late.
+    const second = harness({ now: at('2026-12-01T12:05:00Z'), sink });
+    second.processor.assign([0, 1]);
+    second.processor.noteStoredWatermarks(sink.partitionWatermarks);
+    const late = await messages(
+      0,
+      call.filter((e) => e.eventId === 'ahead-c1-e5'),
+    );
+    await second.processor.handle(late, { partition: 0, highWatermark: 10_000 });
+    await second.processor.flush();
+    expect(await second.counted('orphan')).toBe(1);
+    expect(sink.calls.get('ahead-c1')).toMatchObject({ endSource: 'call_ended', legs: 2, version: 6 });
+    const legs = sink.liveLegs().filter((l) => l.callId === 'ahead-c1');
+    expect(legs.map((l) => [l.queue, l.outcome])).toEqual([
+      ['kcc', 'answered'],
+      ['belastingen', 'answered'],
+    ]);
+  });
+});

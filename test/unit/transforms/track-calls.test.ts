@@ -12,7 +12,12 @@ import type { CallStateEvent } from '../../../src/events/call-event.ts';
 
 const topology = new Topology(exampleConfig());
 const minute = 60_000;
-const options = { allowedLatenessMs: 5 * minute, callTimeoutMs: 240 * minute, correctionMs: 60 * minute };
+const options = {
+  allowedLatenessMs: 5 * minute,
+  callTimeoutMs: 240 * minute,
+  correctionMs: 60 * minute,
+  partitionOf: () => 0,
+};
 
 function validate(raw: RawCallEvent): CallEvent {
   const result = validateCallEvent(raw, {
@@ -43,7 +48,7 @@ function run(
     const event = validate(raw);
     if (!isCallEvent(event)) continue;
     tracker.apply(event, event.eventId, out);
-    tracker.advance(event.occurredAt, out);
+    tracker.advance(0, event.occurredAt, out);
   }
   return { tracker, out };
 }
@@ -57,9 +62,9 @@ describe('track-calls: the example call of SWITCH.md', () => {
     const { tracker, out } = run(events);
     expect(out.finalized).toEqual([]);
     expect(tracker.openCalls).toBe(1);
-    tracker.advance(at('2026-11-23T10:08:54+01:00'), out);
+    tracker.advance(0, at('2026-11-23T10:08:54+01:00'), out);
     expect(out.finalized).toEqual([]);
-    tracker.advance(at('2026-11-23T10:08:55+01:00'), out);
+    tracker.advance(0, at('2026-11-23T10:08:55+01:00'), out);
     expect(out.finalized).toHaveLength(1);
     expect(tracker.openCalls).toBe(0);
   });
@@ -256,9 +261,9 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
       }),
     ];
     const { tracker, out } = run(raws);
-    tracker.advance(at('2026-11-23T14:00:00+01:00'), out);
+    tracker.advance(0, at('2026-11-23T14:00:00+01:00'), out);
     expect(out.finalized).toEqual([]);
-    tracker.advance(at('2026-11-23T14:00:01+01:00'), out);
+    tracker.advance(0, at('2026-11-23T14:00:01+01:00'), out);
     expect(
       out.finalized.map((f) => [
         f.call.endSource,
@@ -273,7 +278,7 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
     const events = readFixture('switch-example-call.jsonl');
     const withoutAnswer = events.filter((e) => e.eventId !== 'e3');
     const { tracker, out } = run(withoutAnswer);
-    tracker.advance(at('2026-11-23T10:30:00+01:00'), out);
+    tracker.advance(0, at('2026-11-23T10:30:00+01:00'), out);
     expect(out.finalized.map((f) => [f.previous !== undefined, f.call.version, f.legs[0]?.outcome])).toEqual([
       [false, 5, 'abandoned'],
     ]);
@@ -296,7 +301,7 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
   it('releases finalised calls after the correction window and hands older events of them back as orphans', () => {
     const events = readFixture('switch-example-call.jsonl');
     const { tracker, out } = run(events.slice(0, 6));
-    tracker.advance(at('2026-11-23T11:08:55+01:00'), out);
+    tracker.advance(0, at('2026-11-23T11:08:55+01:00'), out);
     expect(tracker.callsInMemory).toBe(0);
     const replayed = events[4];
     if (replayed === undefined) throw new Error('fixture too short');
@@ -376,8 +381,53 @@ describe('track-calls: state stays bounded and nothing vanishes', () => {
       out,
     );
     expect(out.restated.map((f) => f.call.version)).toEqual([6]);
-    tracker.advance(at('2026-11-23T11:08:55+01:00'), out);
+    tracker.advance(0, at('2026-11-23T11:08:55+01:00'), out);
     expect(out.finalized).toEqual([]);
     expect(tracker.openCalls).toBe(0);
+  });
+});
+
+describe('track-calls: event time per partition', () => {
+  // Refs name their partition: `p<partition>:<eventId>`.
+  const partitioned = { ...options, partitionOf: (ref: string) => Number(ref.slice(1, ref.indexOf(':'))) };
+  const events = () => readFixture('switch-example-call.jsonl').map(validate).filter(isCallEvent);
+  const ended = at('2026-11-23T10:08:55+01:00');
+
+  it("finalises a call on its own partition's watermark, not on another's", () => {
+    const tracker = new CallTracker<string>(topology, partitioned);
+    const out = CallTracker.output<string>();
+    for (const e of events()) tracker.apply(e, `p2:${e.eventId}`, out);
+    tracker.advance(5, ended + 3_600_000, out);
+    expect(out.finalized).toEqual([]);
+    tracker.advance(2, ended, out);
+    expect(out.finalized.map((f) => f.call.callId)).toEqual(['c1']);
+    expect(tracker.watermarkOf(2)).toBe(ended);
+    expect(tracker.watermarkOf(5)).toBe(ended + 3_600_000);
+    expect(tracker.watermarkOf(7)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it("sends an event of a call not held to the store only when it is older than its partition's released calls", () => {
+    const tracker = new CallTracker<string>(topology, partitioned);
+    const out = CallTracker.output<string>();
+    // Partition 5 released everything up to a day after the call; partition 2 nothing yet.
+    tracker.advance(5, ended + 86_400_000, out);
+    const [first] = events();
+    if (first === undefined) throw new Error('fixture too short');
+    expect(tracker.apply(first, `p5:${first.eventId}`, out)).toBe('orphan');
+    expect(tracker.apply(first, `p2:${first.eventId}`, out)).toBe('applied');
+  });
+
+  it('forgets the open and the final calls of partitions it lost, and keeps the others', () => {
+    const tracker = new CallTracker<string>(topology, partitioned);
+    const out = CallTracker.output<string>();
+    for (const e of events()) tracker.apply(e, `p2:${e.eventId}`, out);
+    tracker.advance(2, ended, out);
+    for (const e of events()) tracker.apply({ ...e, callId: 'c2' }, `p3:${e.eventId}`, out);
+    for (const e of events()) tracker.apply({ ...e, callId: 'c3' }, `p4:${e.eventId}`, out);
+    expect(tracker.callsInMemory).toBe(3);
+    expect(tracker.dropPartitions(new Set([2, 3]))).toBe(1);
+    expect(tracker.callsInMemory).toBe(1);
+    expect(tracker.openCalls).toBe(1);
+    expect(tracker.watermarkOf(2)).toBe(Number.NEGATIVE_INFINITY);
   });
 });
