@@ -8,7 +8,7 @@
  */
 import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 import type { CallStarted } from '../../events/call-event.ts';
-import { DeadlineQueue } from '../shared/deadline-queue.ts';
+import { ExpiryBuckets } from '../shared/expiry-buckets.ts';
 import type { CallStartFact } from '../../events/facts.ts';
 
 export interface RepeatOutput {
@@ -33,14 +33,29 @@ function startFact(start: Omit<CallStartFact, 'repeat' | 'version'>, repeat: boo
   };
 }
 
-interface Start {
-  readonly fact: CallStartFact;
+/** A caller's starts in the window, sorted by time; most callers call once a week, so one start is kept bare. */
+type CallerStarts = CallStartFact | CallStartFact[];
+
+/** One gemeente's callers in the window. */
+interface GemeenteCallers {
+  /** Pseudonym -> that caller's starts. The facts share the map's key and `gemeente` strings. */
+  readonly callers: Map<string, CallerStarts>;
+  readonly gemeente: string;
+  /** Pseudonyms, by when their newest start leaves the window. */
+  readonly expiry: ExpiryBuckets<string>;
 }
 
+/**
+ * How late a caller may leave memory: the window is a week and more, so an hour late holds 0.6 %
+ * more, for a release that costs an array slot a caller instead of a deadline-queue entry.
+ */
+const EXPIRY_BUCKET_MS = 3_600_000;
+
+const asList = (starts: CallerStarts): readonly CallStartFact[] =>
+  Array.isArray(starts) ? starts : [starts];
+
 export class RepeatCallerTracker {
-  /** `gemeente|callerKey` -> that caller's starts, sorted by time. */
-  readonly #history = new Map<string, Start[]>();
-  readonly #releaseAt = new DeadlineQueue();
+  readonly #gemeenten = new Map<string, GemeenteCallers>();
   #watermark = Number.NEGATIVE_INFINITY;
   readonly #horizonMs: number;
 
@@ -54,53 +69,61 @@ export class RepeatCallerTracker {
   }
 
   get callersInMemory(): number {
-    return this.#history.size;
+    let callers = 0;
+    for (const g of this.#gemeenten.values()) callers += g.callers.size;
+    return callers;
   }
 
   /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
   apply(event: CallStarted, out: RepeatOutput): void {
-    const base = {
-      callId: event.callId,
-      gemeente: event.gemeente,
-      startedAt: event.occurredAt,
-      callerKey: event.callerKey,
-    };
-    if (event.callerKey === null) {
-      out.facts.push({ fact: startFact(base, null), previous: undefined });
+    const { callId, gemeente, occurredAt: startedAt, callerKey } = event;
+    if (callerKey === null) {
+      out.facts.push({
+        fact: startFact({ callId, gemeente, startedAt, callerKey }, null),
+        previous: undefined,
+      });
       return;
     }
-    const key = `${event.gemeente}|${event.callerKey}`;
-    const starts = this.#history.get(key) ?? [];
+    const g = this.#callersOf(gemeente);
+    const held = g.callers.get(callerKey);
+    const starts = held === undefined ? [] : asList(held);
     // Already known (restored from the store, or seen before the call's state was dropped and its
     // events replayed): its fact stands, and is written once more, in case a crash or a torn write
     // left it or its rollup behind. Duplicates of an open call never come here.
-    const known = starts.find((s) => s.fact.callId === event.callId);
+    const known = starts.find((s) => s.callId === callId);
     if (known !== undefined) {
-      out.restated.push(known.fact);
+      out.restated.push(known);
       return;
     }
-    let index = starts.length;
-    while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > event.occurredAt) index--;
+    const index = insertionIndex(starts, startedAt);
     // The latest start strictly before this one (a start at the same instant is not "before").
     let b = index - 1;
-    while (b >= 0 && starts[b]?.fact.startedAt === event.occurredAt) b--;
+    while (b >= 0 && starts[b]?.startedAt === startedAt) b--;
     const before = starts[b];
-    const repeat = before !== undefined && event.occurredAt - before.fact.startedAt <= REPEAT_WINDOW_MS;
-    const fact = startFact(base, repeat);
-    this.#insert(key, starts, index, { fact });
+    const repeat = before !== undefined && startedAt - before.startedAt <= REPEAT_WINDOW_MS;
+    const fact = startFact(
+      {
+        callId,
+        gemeente: g.gemeente,
+        startedAt,
+        callerKey: starts[0]?.callerKey ?? callerKey,
+      },
+      repeat,
+    );
+    const list = this.#insert(g, callerKey, fact, held, index);
     out.facts.push({ fact, previous: undefined });
     // Later calls of this caller within the window are repeats now, if they were not already.
-    for (let i = index + 1; i < starts.length; i++) {
-      const later = starts[i];
-      if (later === undefined || later.fact.startedAt - event.occurredAt > REPEAT_WINDOW_MS) break;
-      if (later.fact.repeat === false && later.fact.startedAt > event.occurredAt) {
-        const corrected = startFact(later.fact, true);
-        starts[i] = { fact: corrected };
-        out.facts.push({ fact: corrected, previous: later.fact });
+    if (Array.isArray(list)) {
+      for (let i = index + 1; i < list.length; i++) {
+        const later = list[i];
+        if (later === undefined || later.startedAt - startedAt > REPEAT_WINDOW_MS) break;
+        if (later.repeat === false && later.startedAt > startedAt) {
+          const corrected = startFact(later, true);
+          list[i] = corrected;
+          out.facts.push({ fact: corrected, previous: later });
+        }
       }
     }
-    const newest = starts.at(-1)?.fact.startedAt ?? event.occurredAt;
-    this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
   }
 
   /**
@@ -115,29 +138,77 @@ export class RepeatCallerTracker {
 
   /** Puts a stored start back in memory without emitting anything (restart recovery). */
   seed(fact: CallStartFact): void {
-    if (fact.callerKey === null) return;
-    const key = `${fact.gemeente}|${fact.callerKey}`;
-    const starts = this.#history.get(key) ?? [];
-    if (starts.some((s) => s.fact.callId === fact.callId)) return;
-    let index = starts.length;
-    while (index > 0 && (starts[index - 1]?.fact.startedAt ?? 0) > fact.startedAt) index--;
-    this.#insert(key, starts, index, { fact });
-    const newest = starts.at(-1)?.fact.startedAt ?? fact.startedAt;
-    this.#releaseAt.set(key, newest + REPEAT_WINDOW_MS + this.#horizonMs);
-  }
-
-  /**
-   * Puts a start at `index` of the caller's starts. A first start gets an array of its own size:
-   * splicing into an empty array reserves room for 17, and most callers call once a week
-   * (128 bytes of the 940 a start took, scripts/bench-repeat-memory.ts).
-   */
-  #insert(key: string, starts: Start[], index: number, start: Start): void {
-    if (starts.length === 0) this.#history.set(key, [start]);
-    else starts.splice(index, 0, start);
+    const { callerKey } = fact;
+    if (callerKey === null) return;
+    const g = this.#callersOf(fact.gemeente);
+    const held = g.callers.get(callerKey);
+    const starts = held === undefined ? [] : asList(held);
+    if (starts.some((s) => s.callId === fact.callId)) return;
+    const interned = startFact(
+      { ...fact, gemeente: g.gemeente, callerKey: starts[0]?.callerKey ?? callerKey },
+      fact.repeat,
+    );
+    this.#insert(g, callerKey, interned, held, insertionIndex(starts, fact.startedAt));
   }
 
   advance(watermark: number): void {
     if (watermark > this.#watermark) this.#watermark = watermark;
-    for (const key of this.#releaseAt.popDue(this.#watermark)) this.#history.delete(key);
+    for (const g of this.#gemeenten.values()) {
+      for (const callerKey of g.expiry.popDue(this.#watermark)) {
+        const held = g.callers.get(callerKey);
+        // Gone already, or a newer start moved the caller to a later bucket.
+        if (held !== undefined && this.#releaseAt(held) <= this.#watermark) g.callers.delete(callerKey);
+      }
+    }
   }
+
+  /** When a caller leaves memory: its newest start past the window and the horizon. */
+  #releaseAt(held: CallerStarts): number {
+    const newest = Array.isArray(held) ? held.at(-1) : held;
+    return (newest?.startedAt ?? Number.NEGATIVE_INFINITY) + REPEAT_WINDOW_MS + this.#horizonMs;
+  }
+
+  #callersOf(gemeente: string): GemeenteCallers {
+    let g = this.#gemeenten.get(gemeente);
+    if (g === undefined) {
+      g = { callers: new Map(), gemeente, expiry: new ExpiryBuckets(EXPIRY_BUCKET_MS) };
+      this.#gemeenten.set(gemeente, g);
+    }
+    return g;
+  }
+
+  /**
+   * Puts a start at `index` of the caller's starts (`held`, as stored) and returns them as stored
+   * now. A first start is kept bare and a second gets an array of two: splicing into a small
+   * array reserves room for 17 (scripts/bench-repeat-memory.ts). When the start is the caller's
+   * newest, the caller's release moves with it.
+   */
+  #insert(
+    g: GemeenteCallers,
+    callerKey: string,
+    fact: CallStartFact,
+    held: CallerStarts | undefined,
+    index: number,
+  ): CallerStarts {
+    const releaseBefore = held === undefined ? undefined : this.#releaseAt(held);
+    let list: CallerStarts;
+    if (held === undefined) list = fact;
+    else if (!Array.isArray(held)) list = index === 0 ? [fact, held] : [held, fact];
+    else {
+      held.splice(index, 0, fact);
+      list = held;
+    }
+    g.callers.set(callerKey, list);
+    const release = this.#releaseAt(list);
+    if (releaseBefore === undefined || g.expiry.bucketOf(release) !== g.expiry.bucketOf(releaseBefore))
+      g.expiry.add(callerKey, release);
+    return list;
+  }
+}
+
+/** Where a start at `startedAt` goes in time-sorted starts: after those at or before it. */
+function insertionIndex(starts: readonly CallStartFact[], startedAt: number): number {
+  let index = starts.length;
+  while (index > 0 && (starts[index - 1]?.startedAt ?? 0) > startedAt) index--;
+  return index;
 }

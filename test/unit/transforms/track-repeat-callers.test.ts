@@ -86,4 +86,41 @@ describe('track-repeat-callers', () => {
     expect(out.facts.map((f) => f.fact.callId)).toEqual(['a']);
     expect(out.restated.map((f) => [f.callId, f.repeat, f.version])).toEqual([['b', true, 2]]);
   });
+
+  it('forgets a caller once the newest start is past the window and the horizon, at most an hour later', () => {
+    const horizon = 3_900_000;
+    const week = 168 * 3_600_000;
+    const t = new RepeatCallerTracker(horizon);
+    const out = RepeatCallerTracker.output();
+    const a = Date.parse('2026-11-16T10:00:00Z');
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.apply(start('b', '2026-11-17T10:00:00Z', 'k2'), out);
+    t.apply(start('c', '2026-11-18T10:00:00Z', 'k2'), out);
+    expect(t.callersInMemory).toBe(2);
+    t.advance(a + week + horizon - 1);
+    expect(t.callersInMemory).toBe(2);
+    t.advance(a + week + horizon + 3_600_000);
+    // k1 is gone; k2 stays, its newest start is two days later.
+    expect(t.callersInMemory).toBe(1);
+    t.advance(a + 2 * 86_400_000 + week + horizon + 3_600_000);
+    expect(t.callersInMemory).toBe(0);
+  });
+
+  it('keeps a caller whose newer start moved the release, and still tells the repeat', () => {
+    const horizon = 3_900_000;
+    const week = 168 * 3_600_000;
+    const t = new RepeatCallerTracker(horizon);
+    const out = RepeatCallerTracker.output();
+    const a = Date.parse('2026-11-16T10:00:00Z');
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.apply(start('b', '2026-11-22T10:00:00Z'), out);
+    t.advance(a + week + horizon + 3_600_000);
+    t.apply(start('c', '2026-11-28T10:00:00Z'), out);
+    expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', true],
+    ]);
+    expect(t.callersInMemory).toBe(1);
+  });
 });
