@@ -87,12 +87,14 @@ describe('track-repeat-callers', () => {
     expect(out.restated.map((f) => [f.callId, f.repeat, f.version])).toEqual([['b', true, 2]]);
   });
 
+  // Release: a week, the horizon, and at most an hour more, counted from the newest start.
+  const horizon = 3_900_000;
+  const week = 168 * 3_600_000;
+  const a = Date.parse('2026-11-16T10:00:00Z');
+
   it('forgets a caller once the newest start is past the window and the horizon, at most an hour later', () => {
-    const horizon = 3_900_000;
-    const week = 168 * 3_600_000;
     const t = new RepeatCallerTracker(horizon);
     const out = RepeatCallerTracker.output();
-    const a = Date.parse('2026-11-16T10:00:00Z');
     t.apply(start('a', '2026-11-16T10:00:00Z'), out);
     t.apply(start('b', '2026-11-17T10:00:00Z', 'k2'), out);
     t.apply(start('c', '2026-11-18T10:00:00Z', 'k2'), out);
@@ -107,11 +109,8 @@ describe('track-repeat-callers', () => {
   });
 
   it('keeps a caller whose newer start moved the release, and still tells the repeat', () => {
-    const horizon = 3_900_000;
-    const week = 168 * 3_600_000;
     const t = new RepeatCallerTracker(horizon);
     const out = RepeatCallerTracker.output();
-    const a = Date.parse('2026-11-16T10:00:00Z');
     t.apply(start('a', '2026-11-16T10:00:00Z'), out);
     t.apply(start('b', '2026-11-22T10:00:00Z'), out);
     t.advance(a + week + horizon + 3_600_000);
