@@ -33,6 +33,11 @@ export interface SinkBatch {
   readonly callStarts: CallStartFact[];
   readonly surveys: SurveyFact[];
   readonly callbacks: CallbackFact[];
+  /**
+   * The Kafka partition of the events of every call whose legs, tombstones or survey answers are
+   * in the batch: the minute rollups are kept per partition.
+   */
+  readonly callPartitions: Map<string, number>;
   /** The processor's event time over all its partitions (the minimum of theirs). */
   readonly watermarkMs?: number;
   /**
@@ -66,6 +71,12 @@ export interface DeadLetter {
 /** The fact store: ClickHouse in production. */
 export interface FactSink {
   write(batch: SinkBatch): Promise<void>;
+  /**
+   * The processor's partitions changed (a group join): whatever the sink derived in memory from
+   * the facts of a partition may no longer match the store, where another processor may have
+   * written since.
+   */
+  ownershipChanged(): void;
   /** Accepted events of calls no longer in memory, for late events that arrive after their call was released. */
   loadCallHistory(callIds: readonly string[]): Promise<CallEvent[]>;
   /** Which of these calls have stored facts (were finalised by some processor); the others are still live. */
@@ -150,6 +161,7 @@ export function emptyBatch(consumerGroup: string): SinkBatch {
     callStarts: [],
     surveys: [],
     callbacks: [],
+    callPartitions: new Map(),
     consumerGroup,
   };
 }

@@ -8,7 +8,7 @@ import type { Rejection } from '../events/dead-letter.ts';
 import type { CallEvent } from '../events/call-event.ts';
 import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { CallbackTracker, type CallbackOutput } from '../transforms/track-callbacks/callback-tracker.ts';
-import type { CallFacts } from '../transforms/track-calls/call-state.ts';
+import type { SurveyFact } from '../events/facts.ts';
 import {
   CallTracker,
   type FinalizedCall,
@@ -73,14 +73,11 @@ export class PendingWrites {
   }
 
   /** A call's final facts (a correction with the facts it replaces): written, counted, old legs tombstoned. */
-  addCall(
-    finalized:
-      | FinalizedCall<IncomingMessage>
-      | (CallFacts<IncomingMessage> & { previous: CallFacts<IncomingMessage> | undefined }),
-  ): void {
+  addCall(finalized: FinalizedCall<IncomingMessage>): void {
     const { call, legs, previous, rejected } = finalized;
     this.batch.calls.push(call);
     this.batch.legs.push(...legs);
+    this.batch.callPartitions.set(call.callId, finalized.partition);
     if (previous !== undefined) {
       const kept = new Set(legs.map((l) => l.legId));
       for (const old of previous.legs)
@@ -111,9 +108,10 @@ export class PendingWrites {
       }
     }
     // Restated facts are written again (a crash may have left their rollups behind), not counted.
-    for (const { call, legs } of out.call.restated) {
+    for (const { call, legs, partition } of out.call.restated) {
       batch.calls.push(call);
       batch.legs.push(...legs);
+      batch.callPartitions.set(call.callId, partition);
     }
     for (const r of out.call.rejected) this.deadLetter(r.ref, r);
     this.acks.push(...out.call.done);
@@ -126,8 +124,8 @@ export class PendingWrites {
     for (const r of out.callback.rejected) this.deadLetter(r.ref, r);
     this.acks.push(...out.callback.done);
 
-    for (const fact of out.survey.facts) {
-      batch.surveys.push(fact);
+    for (const { fact, ref } of out.survey.facts) {
+      this.survey(fact, ref);
       counters.countSurvey(fact);
     }
     this.acks.push(...out.survey.done);
@@ -145,6 +143,12 @@ export class PendingWrites {
       survey: { ...fresh.survey, orphans: out.survey.orphans },
       repeat: fresh.repeat,
     };
+  }
+
+  /** A survey answer to write, from the message it came in. */
+  survey(fact: SurveyFact, message: IncomingMessage): void {
+    this.batch.surveys.push(fact);
+    this.batch.callPartitions.set(fact.callId, message.partition);
   }
 
   /** Rows for the fact sink. */

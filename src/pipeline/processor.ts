@@ -192,6 +192,8 @@ export class Processor implements MessageHandler {
    */
   assign(partitions: readonly number[]): void {
     const lost = this.#clock.assign(partitions);
+    // Even a partition kept may have had another owner in between, unseen here.
+    this.#deps.sink.ownershipChanged();
     if (lost.size === 0) return;
     for (const p of lost) this.#offsets.revoke(p);
     // Their new owner replays them from the committed offset; facts written twice are identical.

@@ -106,7 +106,7 @@ async function resolveSurveys(context: LateEventContext, out: TrackerOutputs): P
       score: event.score,
     };
     // Written either way: a stored one again unchanged, in case a crash left its rollup behind.
-    pending.batch.surveys.push(fact);
+    pending.survey(fact, ref);
     if (known.has(event.eventId)) {
       telemetry.events.inc({ result: 'duplicate' });
     } else {

@@ -37,9 +37,19 @@ export class InMemorySink implements FactSink, DeadLetterSink {
   /** partition_progress: the highest watermark stored per partition. */
   readonly partitionWatermarks = new Map<number, number>();
   writes = 0;
+  ownershipChanges = 0;
+
+  ownershipChanged(): void {
+    this.ownershipChanges++;
+  }
 
   write(batch: SinkBatch): Promise<void> {
     this.writes++;
+    // The ClickHouse sink keeps minute rollups per partition: every call's partition must come along.
+    for (const { callId } of [...batch.legs, ...batch.legTombstones, ...batch.surveys]) {
+      if (!batch.callPartitions.has(callId))
+        throw new TypeError(`no partition for call ${callId} in the batch`);
+    }
     for (const [p, ms] of batch.partitionWatermarks?.watermarks ?? [])
       this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, ms));
     for (const e of batch.events) this.ledger.set(e.eventId, e);

@@ -43,11 +43,11 @@ export async function storedWindows(
 > {
   const legs = await rows(
     client,
-    `SELECT gemeente, queue, toUInt64(toUnixTimestamp(minute)) * 1000 AS m, ${Object.keys(legColumns).join(', ')} FROM ${database}.queue_minute FINAL`,
+    `SELECT gemeente, queue, toUInt64(toUnixTimestamp(minute)) * 1000 AS m, ${Object.keys(legColumns).join(', ')} FROM ${database}.queue_minute`,
   );
   const gemeente = await rows(
     client,
-    `SELECT gemeente, toUInt64(toUnixTimestamp(minute)) * 1000 AS m, calls_with_offered_leg, calls_last_offered_answered, calls, repeat_calls, survey_answers, survey_satisfied FROM ${database}.gemeente_minute FINAL`,
+    `SELECT gemeente, toUInt64(toUnixTimestamp(minute)) * 1000 AS m, calls_with_offered_leg, calls_last_offered_answered, calls, repeat_calls, survey_answers, survey_satisfied FROM ${database}.gemeente_minute`,
   );
   const callbacks = await rows(
     client,

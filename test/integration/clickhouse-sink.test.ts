@@ -83,10 +83,21 @@ const ledger = (kafkaPartition: number, kafkaOffset: number, event: CallEvent): 
   kafkaOffset,
 });
 
-const batch = (consumerGroup: string, parts: Partial<SinkBatch>): SinkBatch => ({
-  ...emptyBatch(consumerGroup),
-  ...parts,
-});
+/**
+ * The partition of a call's events in these tests: c1's are on partition 0 (its ledger rows below),
+ * the other calls spread over three partitions by their number.
+ */
+const partitionOfCall = (callId: string) =>
+  callId === 'c1' ? 0 : Number(callId.replace(/\D/g, '') || '0') % 3;
+
+const batch = (consumerGroup: string, parts: Partial<SinkBatch>): SinkBatch => {
+  const facts = [...(parts.legs ?? []), ...(parts.legTombstones ?? []), ...(parts.surveys ?? [])];
+  return {
+    ...emptyBatch(consumerGroup),
+    callPartitions: new Map(facts.map((f) => [f.callId, partitionOfCall(f.callId)])),
+    ...parts,
+  };
+};
 
 // ---- the scenario: Monday 23 November 2026, CET (UTC+1) ------------------------------------------
 
@@ -390,9 +401,10 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     return result.json<Record<string, unknown>>();
   }
 
-  /** Every rollup row (FINAL), for comparing whole states. */
+  /** Every rollup row (FINAL; the whole-window minute views without), for comparing whole states. */
   async function rollups(db: string): Promise<Record<string, Record<string, unknown>[]>> {
     const result: Record<string, Record<string, unknown>[]> = {};
+    const minuteViews = new Set(['queue_minute', 'gemeente_minute']);
     const tables = {
       queue_minute: 'gemeente, queue, minute',
       queue_hour: 'gemeente, queue, hour',
@@ -405,7 +417,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       callback_due_day: 'gemeente, queue, due_date',
     };
     for (const [table, order] of Object.entries(tables)) {
-      result[table] = await rows(`SELECT * FROM ${db}.${table} FINAL ORDER BY ${order}`);
+      const final = minuteViews.has(table) ? '' : ' FINAL';
+      result[table] = await rows(`SELECT * FROM ${db}.${table}${final} ORDER BY ${order}`);
     }
     return result;
   }
@@ -956,6 +969,77 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await rows(`SELECT count() AS n FROM ${db}.processor_progress`)).toEqual([{ n: 2 }]);
   });
 
+  it('upgrades a database of schema version 2: legs and answers get the partition of their ledger rows, every rollup row stays', async () => {
+    const { sink, db } = await freshSink();
+    await sink.write(monday(group));
+    await sink.write(correction(group));
+    // The ledger rows of the other calls and of answer s1, on their calls' partitions.
+    const ended = (callId: string, offset: number) =>
+      ledger(partitionOfCall(callId), offset, {
+        eventId: `end-${callId}`,
+        type: 'CALL_ENDED',
+        occurredAt: at('2026-11-23T16:00:00+01:00'),
+        gemeente: G,
+        callId,
+      });
+    await sink.write(
+      batch(group, {
+        events: [
+          ended('c2', 20),
+          ended('c3', 21),
+          ended('c4', 22),
+          ended('c5', 23),
+          ledger(partitionOfCall('c4'), 24, {
+            eventId: 's1',
+            type: 'SURVEY_ANSWERED',
+            occurredAt: at('2026-11-23T14:10:00+01:00'),
+            gemeente: G,
+            callId: 'c4',
+            score: 4,
+          }),
+        ],
+      }),
+    );
+    const before = await rollups(db);
+    // What version 2 had: no partition on legs and answers, no per-partition minute rows.
+    for (const query of [
+      `ALTER TABLE ${db}.leg_facts DROP COLUMN kafka_partition`,
+      `ALTER TABLE ${db}.survey_answers DROP COLUMN kafka_partition`,
+      `DROP TABLE ${db}.queue_minute`,
+      `DROP TABLE ${db}.gemeente_minute`,
+      `DROP TABLE ${db}.queue_partition_minute`,
+      `DROP TABLE ${db}.gemeente_partition_minute`,
+      `TRUNCATE TABLE ${db}.schema_version`,
+      `INSERT INTO ${db}.schema_version (version) VALUES (2)`,
+    ])
+      await client.command({ query });
+
+    const upgraded = new ClickHouseSink(client, { database: db });
+    await upgraded.ensureSchema();
+    expect(await rows(`SELECT max(version) AS v FROM ${db}.schema_version`)).toEqual([{ v: 3 }]);
+    expect(
+      await rows(`SELECT DISTINCT call_id, kafka_partition FROM ${db}.leg_facts FINAL ORDER BY call_id`),
+    ).toEqual([
+      { call_id: 'c1', kafka_partition: 0 },
+      { call_id: 'c2', kafka_partition: 2 },
+      { call_id: 'c3', kafka_partition: 0 },
+      { call_id: 'c4', kafka_partition: 1 },
+      { call_id: 'c5', kafka_partition: 2 },
+    ]);
+    expect(
+      await rows(`SELECT event_id, kafka_partition FROM ${db}.survey_answers FINAL ORDER BY event_id`),
+    ).toEqual([
+      { event_id: 's1', kafka_partition: 1 },
+      { event_id: 's2', kafka_partition: 0 },
+    ]);
+    expect(await rollups(db)).toEqual(before);
+    // Running it again (another processor starting) and a replay after it change nothing.
+    await upgraded.ensureSchema();
+    await upgraded.write(monday(group));
+    await upgraded.write(correction(group));
+    expect(await rollups(db)).toEqual(before);
+  });
+
   it('drops whole months past the retention from facts, ledger and minute rollups, keeping hours and days', async () => {
     const { sink, db } = await freshSink();
     await sink.write(monday(group));
@@ -968,9 +1052,9 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       'call_starts',
       'callback_facts',
       'callback_minute',
-      'gemeente_minute',
+      'gemeente_partition_minute',
       'leg_facts',
-      'queue_minute',
+      'queue_partition_minute',
       'survey_answers',
     ]);
     expect(new Set(dropped.map((d) => d.partition))).toEqual(new Set(['202611']));

@@ -22,10 +22,14 @@ import type { CallbackFact } from '../../events/facts.ts';
 const MINUTE_S = 60;
 const HOUR_S = 3600;
 
-/** What a rollup row is kept per, besides its window: a gemeente, or a gemeente and a queue. */
+/**
+ * What a rollup row is kept per, besides its window: a gemeente, or a gemeente and a queue; for the
+ * minute rollups kept per Kafka partition, also the partition.
+ */
 export interface Scope {
   readonly gemeente: string;
   readonly queue?: string;
+  readonly partition?: number;
 }
 
 /** One dirty rollup row: its scope and its window (epoch seconds, or a day number for dates). */
@@ -39,7 +43,7 @@ export class ScopedWindows {
   readonly #byScope = new Map<string, { scope: Scope; starts: Set<number> }>();
 
   add(scope: Scope, start: number): void {
-    const key = scope.queue === undefined ? scope.gemeente : `${scope.gemeente}\u0000${scope.queue}`;
+    const key = `${scope.gemeente}\u0000${scope.queue ?? ''}\u0000${scope.partition ?? ''}`;
     let entry = this.#byScope.get(key);
     if (entry === undefined) {
       entry = { scope, starts: new Set() };

@@ -118,11 +118,15 @@ export interface LegRow {
   call_last_offered_answered: 0 | 1;
   is_deleted: 0 | 1;
   version: number;
+  kafka_partition: number;
 }
 
 function encodeLeg(
   leg: LegFact,
-  extra: Pick<LegRow, 'first_offered_in_call' | 'call_last_offered_answered' | 'is_deleted'>,
+  extra: Pick<
+    LegRow,
+    'first_offered_in_call' | 'call_last_offered_answered' | 'is_deleted' | 'kafka_partition'
+  >,
 ): LegRow {
   return {
     leg_id: leg.legId,
@@ -156,8 +160,13 @@ const byEntry = (a: LegFact, b: LegFact): number =>
  * offered leg (by entry time, then leg id: the call tracker's order) gets `first_offered_in_call = 1`
  * and, on that row only, whether the call's last offered leg was answered. Computed from the legs
  * rather than the CallFact because the CallFact is computed from exactly these legs.
+ * `partitionOf` gives the Kafka partition of a call's events.
  */
-export function encodeLegs(legs: readonly LegFact[], tombstones: readonly LegFact[]): LegRow[] {
+export function encodeLegs(
+  legs: readonly LegFact[],
+  tombstones: readonly LegFact[],
+  partitionOf: (callId: string) => number,
+): LegRow[] {
   const groups = new Map<string, LegFact[]>();
   for (const leg of legs) {
     const key = `${leg.gemeente}\u0000${leg.callId}\u0000${leg.version}`;
@@ -177,12 +186,20 @@ export function encodeLegs(legs: readonly LegFact[], tombstones: readonly LegFac
           first_offered_in_call: flag(isFirst),
           call_last_offered_answered: flag(isFirst && lastAnswered),
           is_deleted: 0,
+          kafka_partition: partitionOf(leg.callId),
         }),
       );
     }
   }
   for (const leg of tombstones) {
-    rows.push(encodeLeg(leg, { first_offered_in_call: 0, call_last_offered_answered: 0, is_deleted: 1 }));
+    rows.push(
+      encodeLeg(leg, {
+        first_offered_in_call: 0,
+        call_last_offered_answered: 0,
+        is_deleted: 1,
+        kafka_partition: partitionOf(leg.callId),
+      }),
+    );
   }
   return rows;
 }
@@ -255,9 +272,11 @@ export interface SurveyRow {
   answered_at_ms: number;
   score: number;
   satisfied: 0 | 1;
+  kafka_partition: number;
 }
 
-export function encodeSurvey(survey: SurveyFact): SurveyRow {
+/** A survey answer's row; `partition` is the Kafka partition of its call's events. */
+export function encodeSurvey(survey: SurveyFact, partition: number): SurveyRow {
   return {
     event_id: survey.eventId,
     call_id: survey.callId,
@@ -266,6 +285,7 @@ export function encodeSurvey(survey: SurveyFact): SurveyRow {
     answered_at_ms: survey.answeredAt,
     score: survey.score,
     satisfied: flag(isSatisfiedScore(survey.score)),
+    kafka_partition: partition,
   };
 }
 

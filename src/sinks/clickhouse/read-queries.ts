@@ -132,6 +132,21 @@ WHERE consumer_group = ${sqlString(consumerGroup)} AND topic = ${sqlString(topic
 GROUP BY kafka_partition`;
 }
 
+/**
+ * The UTC days (day numbers) on which legs or survey answers of the partitions are stored: the
+ * minute windows the processor may count in memory are those of other days (partition-minutes.ts).
+ */
+export function storedDaysSql(database: string, partitions: readonly number[]): string {
+  const db = sqlIdentifier(database);
+  const list = `(${partitions.map(sqlInteger).join(', ')})`;
+  const days = (table: string, column: string) =>
+    `SELECT kafka_partition AS p, intDiv(toUInt32(${column}), 86400) AS d FROM ${db}.${table}
+WHERE kafka_partition IN ${list} GROUP BY p, d`;
+  return `${days('leg_facts', 'entered_at')}
+UNION ALL
+${days('survey_answers', 'answered_at')}`;
+}
+
 const callbackFields = [
   'queue',
   'call_id',

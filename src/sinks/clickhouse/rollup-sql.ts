@@ -34,6 +34,7 @@ import {
   callbackCounterColumns,
   callbackDueColumns,
   gemeenteCounterColumns,
+  gemeenteLegCounterColumns,
   legCounterColumns,
   mergedNormIds,
 } from './tables.ts';
@@ -43,6 +44,7 @@ const TZ = "'Europe/Amsterdam'";
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name);
 const legCounters = names(legCounterColumns);
 const gemeenteCounters = names(gemeenteCounterColumns);
+const gemeenteLegCounters = names(gemeenteLegCounterColumns);
 const callbackCounters = names(callbackCounterColumns);
 const dueCounters = names(callbackDueColumns);
 
@@ -116,27 +118,38 @@ const legCounterSelect = legCounters
   })
   .join(',\n       ');
 
-/** queue_minute from leg_facts (minute keys, epoch seconds). */
-export function queueMinuteSql(database: string, keys: readonly WindowKey[]): string {
-  const db = sqlIdentifier(database);
-  return `INSERT INTO ${db}.queue_minute (gemeente, queue, minute, ${legCounters.join(', ')}, norm_id, version)
-SELECT gemeente, queue, toStartOfMinute(entered_at) AS minute,
+/** queue_partition_minute rows from leg_facts, for the legs matching `where`. */
+function queuePartitionMinuteSelect(db: string, where: string): string {
+  return `INSERT INTO ${db}.queue_partition_minute (gemeente, queue, minute, kafka_partition, ${legCounters.join(', ')}, norm_id, version)
+SELECT gemeente, queue, toStartOfMinute(entered_at) AS minute, kafka_partition,
        ${legCounterSelect},
        arrayStringConcat(arraySort(groupUniqArrayIf(norm_id, is_deleted = 0)), ','),
        toUInt64(sum(version))
 FROM ${db}.leg_facts FINAL
-WHERE ${secondWindows(keys, 'entered_at', 60, 'toUInt32(toStartOfMinute(entered_at))')}
-GROUP BY gemeente, queue, minute`;
+WHERE ${where}
+GROUP BY gemeente, queue, minute, kafka_partition`;
+}
+
+/**
+ * queue_partition_minute from leg_facts (minute keys with a partition, epoch seconds): the
+ * windows the processor does not hold in memory (partition-minutes.ts).
+ */
+export function queueMinuteSql(database: string, keys: readonly WindowKey[]): string {
+  const db = sqlIdentifier(database);
+  return queuePartitionMinuteSelect(
+    db,
+    secondWindows(keys, 'entered_at', 60, 'toUInt32(toStartOfMinute(entered_at))'),
+  );
 }
 
 const legSums = `${legCounters.map((c) => `sum(${c})`).join(', ')},\n       ${mergedNormIds}, sum(version)`;
 
-/** queue_hour from queue_minute (hour keys, epoch seconds). */
+/** queue_hour from the partitions' queue_partition_minute rows (hour keys, epoch seconds). */
 export function queueHourSql(database: string, keys: readonly WindowKey[]): string {
   const db = sqlIdentifier(database);
   return `INSERT INTO ${db}.queue_hour (gemeente, queue, hour, ${legCounters.join(', ')}, norm_id, version)
 SELECT gemeente, queue, toStartOfHour(minute) AS hour, ${legSums}
-FROM ${db}.queue_minute FINAL
+FROM ${db}.queue_partition_minute FINAL
 WHERE ${secondWindows(keys, 'minute', 3600, 'toUInt32(toStartOfHour(minute))')}
 GROUP BY gemeente, queue, hour`;
 }
@@ -153,22 +166,23 @@ GROUP BY gemeente, queue, day`;
 
 // ---- gemeente rollups -----------------------------------------------------------------------------
 
+const zero = 'toUInt64(0)';
+const firstOffered = 'is_deleted = 0 AND first_offered_in_call = 1';
+
 /**
- * gemeente_minute from the first offered legs (end-to-end reachability), call starts (repeat rate)
- * and survey answers (satisfaction). Every leg of the gemeente in the window adds its version,
- * because any of them may be, or stop being, its call's first offered leg.
+ * gemeente_partition_minute rows from the first offered legs (end-to-end reachability) and survey
+ * answers (satisfaction) matching `where` (in terms of `column`, the branch's time column). Every
+ * leg of the gemeente in the window adds its version, because any of them may be, or stop being,
+ * its call's first offered leg; an answer adds 1.
  */
-export function gemeenteMinuteSql(database: string, keys: readonly WindowKey[]): string {
-  const db = sqlIdentifier(database);
-  const zero = 'toUInt64(0)';
-  const firstOffered = 'is_deleted = 0 AND first_offered_in_call = 1';
+function gemeentePartitionMinuteSelect(db: string, where: (column: string) => string): string {
   const branch = (table: string, column: string, values: readonly string[], version: string) =>
-    `SELECT gemeente, toStartOfMinute(${column}) AS minute, ${values.join(', ')}, ${version} AS v
+    `SELECT gemeente, toStartOfMinute(${column}) AS minute, kafka_partition, ${values.join(', ')}, ${version} AS v
   FROM ${db}.${table} FINAL
-  WHERE ${secondWindows(keys, column, 60, `toUInt32(toStartOfMinute(${column}))`)}
-  GROUP BY gemeente, minute`;
-  return `INSERT INTO ${db}.gemeente_minute (gemeente, minute, ${gemeenteCounters.join(', ')}, version)
-SELECT gemeente, minute, ${gemeenteCounters.map((c) => `sum(${c})`).join(', ')}, sum(v)
+  WHERE ${where(column)}
+  GROUP BY gemeente, minute, kafka_partition`;
+  return `INSERT INTO ${db}.gemeente_partition_minute (gemeente, minute, kafka_partition, ${gemeenteLegCounters.join(', ')}, version)
+SELECT gemeente, minute, kafka_partition, ${gemeenteLegCounters.map((c) => `sum(${c})`).join(', ')}, sum(v)
 FROM (
   ${branch(
     'leg_facts',
@@ -176,8 +190,6 @@ FROM (
     [
       `toUInt64(countIf(${firstOffered})) AS calls_with_offered_leg`,
       `toUInt64(countIf(${firstOffered} AND call_last_offered_answered = 1)) AS calls_last_offered_answered`,
-      `${zero} AS calls`,
-      `${zero} AS repeat_calls`,
       `${zero} AS survey_answers`,
       `${zero} AS survey_satisfied`,
     ],
@@ -185,38 +197,59 @@ FROM (
   )}
   UNION ALL
   ${branch(
-    'call_starts',
-    'started_at',
-    [
-      zero,
-      zero,
-      'toUInt64(countIf(isNotNull(is_repeat)))',
-      'toUInt64(countIf(ifNull(is_repeat, 0) = 1))',
-      zero,
-      zero,
-    ],
-    'toUInt64(sum(version))',
-  )}
-  UNION ALL
-  ${branch(
     'survey_answers',
     'answered_at',
-    [zero, zero, zero, zero, 'toUInt64(count())', 'toUInt64(countIf(satisfied = 1))'],
+    [zero, zero, 'toUInt64(count())', 'toUInt64(countIf(satisfied = 1))'],
     'toUInt64(count())',
   )}
 )
-GROUP BY gemeente, minute`;
+GROUP BY gemeente, minute, kafka_partition`;
+}
+
+/** gemeente_partition_minute for minute keys with a partition: the windows not held in memory. */
+export function gemeenteMinuteSql(database: string, keys: readonly WindowKey[]): string {
+  const db = sqlIdentifier(database);
+  return gemeentePartitionMinuteSelect(db, (column) =>
+    secondWindows(keys, column, 60, `toUInt32(toStartOfMinute(${column}))`),
+  );
+}
+
+/** Every minute row of the per-partition rollups, from every stored fact (schema version 3's upgrade). */
+export function rebuildPartitionMinutesSql(database: string): string[] {
+  const db = sqlIdentifier(database);
+  return [queuePartitionMinuteSelect(db, '1'), gemeentePartitionMinuteSelect(db, () => '1')];
 }
 
 const gemeenteSums = `${gemeenteCounters.map((c) => `sum(${c})`).join(', ')}, sum(version)`;
 
-/** gemeente_hour from gemeente_minute (hour keys). */
+/**
+ * gemeente_hour (hour keys) from the partitions' gemeente_partition_minute rows and from the call
+ * starts of the hour (calls and repeat calls: a start's repeat flag depends on other partitions'
+ * starts, so it is counted from what is stored, raised flags included).
+ */
 export function gemeenteHourSql(database: string, keys: readonly WindowKey[]): string {
   const db = sqlIdentifier(database);
+  const hourOf = (column: string) => `toUInt32(toStartOfHour(${column}))`;
+  const legCounters = gemeenteCounters.map((c) => (gemeenteLegCounters.includes(c) ? c : `${zero} AS ${c}`));
+  const startCounters = gemeenteCounters.map((c) =>
+    c === 'calls'
+      ? 'toUInt64(countIf(isNotNull(is_repeat)))'
+      : c === 'repeat_calls'
+        ? 'toUInt64(countIf(ifNull(is_repeat, 0) = 1))'
+        : zero,
+  );
   return `INSERT INTO ${db}.gemeente_hour (gemeente, hour, ${gemeenteCounters.join(', ')}, version)
-SELECT gemeente, toStartOfHour(minute) AS hour, ${gemeenteSums}
-FROM ${db}.gemeente_minute FINAL
-WHERE ${secondWindows(keys, 'minute', 3600, 'toUInt32(toStartOfHour(minute))')}
+SELECT gemeente, hour, ${gemeenteSums}
+FROM (
+  SELECT gemeente, toStartOfHour(minute) AS hour, ${legCounters.join(', ')}, version
+  FROM ${db}.gemeente_partition_minute FINAL
+  WHERE ${secondWindows(keys, 'minute', 3600, hourOf('minute'))}
+  UNION ALL
+  SELECT gemeente, toStartOfHour(started_at) AS hour, ${startCounters.join(', ')}, toUInt64(sum(version))
+  FROM ${db}.call_starts FINAL
+  WHERE ${secondWindows(keys, 'started_at', 3600, hourOf('started_at'))}
+  GROUP BY gemeente, hour
+)
 GROUP BY gemeente, hour`;
 }
 
@@ -310,16 +343,27 @@ GROUP BY gemeente, q, e.2`;
 
 // ---- all of it ------------------------------------------------------------------------------------
 
+/** Per-partition minute windows the processor does not hold: recomputed from the stored facts. */
+export interface StoredMinuteWindows {
+  /** queue_partition_minute: per gemeente, queue and partition. */
+  readonly queueMinutes: ScopedWindows;
+  /** gemeente_partition_minute: per gemeente and partition. */
+  readonly gemeenteMinutes: ScopedWindows;
+}
+
 /**
  * Every statement that brings the rollups up to date with the facts of the dirty windows, in
  * phases: the statements of a phase are independent (run them in parallel), a phase needs the one
- * before (minute rows, then hour rows from minutes, then day rows from hours). At most
- * `maxWindowsPerStatement` windows per statement, so each stays well below 18.16's
- * max_query_size (256 KiB): a window is about 15 bytes, and a statement lists them up to 3 times.
+ * before (minute rows, then hour rows from minutes, then day rows from hours). The per-partition
+ * minute rows the processor holds are written before these (writer.ts); `stored` are the ones it
+ * does not hold. At most `maxWindowsPerStatement` windows per statement, so each stays well below
+ * 18.16's max_query_size (256 KiB): a window is about 15 bytes, and a statement lists them up to 3
+ * times.
  */
 export function refreshStatements(
   database: string,
   dirty: DirtyWindows,
+  stored: StoredMinuteWindows,
   maxWindowsPerStatement = 2000,
 ): string[][] {
   // One statement covers one kind of scope; queue and gemeente scopes never mix in a set.
@@ -336,8 +380,8 @@ export function refreshStatements(
   };
   return [
     [
-      ...each(dirty.queueMinutes, queueMinuteSql),
-      ...each(dirty.gemeenteMinutes, gemeenteMinuteSql),
+      ...each(stored.queueMinutes, queueMinuteSql),
+      ...each(stored.gemeenteMinutes, gemeenteMinuteSql),
       ...each(dirty.callbackMinutes, callbackMinuteSql),
       ...each(dirty.dueDays, callbackDueDaySql),
     ],

@@ -4,19 +4,20 @@
  * views.ts, each statement valid on ClickHouse 18.16 (the local stack) and current ClickHouse
  * (26.x); see docs/stack.md.
  *
- * Tables are never changed in place. Views are dropped and created again when SCHEMA_VERSION grows
- * (18.16 has no `CREATE OR REPLACE VIEW`); the version applied is kept in `schema_version`. A column
- * added to a table in a later version needs its own `ALTER TABLE ... ADD COLUMN` step keyed by that
- * version (18.16 has no `ADD COLUMN IF NOT EXISTS`); see docs/clickhouse.md, "Changing the schema".
+ * Views are dropped and created again when SCHEMA_VERSION grows (18.16 has no `CREATE OR REPLACE
+ * VIEW`); the version applied is kept in `schema_version`. What else a new version changes in a
+ * stored database (a column added, rows rebuilt) is a step in migrations.ts, run before the views
+ * are replaced; see docs/clickhouse.md, "Changing the schema".
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SinkError, toSinkError } from './errors.ts';
 import { sqlIdentifier, sqlString } from './sql-literals.ts';
+import { migrations } from './migrations.ts';
 import { retiredTables, tables, type TableDef } from './tables.ts';
 import { views, type ViewDef } from './views.ts';
 
 /** The version of tables and views this code writes and reads; raise it when a view changes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 function createTable(database: string, table: TableDef): string {
   const columns = table.columns
@@ -91,6 +92,22 @@ export async function ensureSchema(client: ClickHouseClient, database: string): 
       `database ${db} has schema version ${stored}, newer than this bereik's ${SCHEMA_VERSION}: run a bereik at least as new as the one that wrote it`,
       { canRetry: false },
     );
+  }
+  if (stored !== SCHEMA_VERSION) {
+    // Also without a stored version: tables of a database from before schema_version stay as they were.
+    const context = {
+      database: db,
+      command: run,
+      select: async <T>(query: string): Promise<T[]> => {
+        try {
+          const result = await client.query({ query, format: 'JSONEachRow' });
+          return await result.json<T>();
+        } catch (error) {
+          throw toSinkError(error, query);
+        }
+      },
+    };
+    for (const migration of migrations) if (migration.version > (stored ?? 0)) await migration.run(context);
   }
   const viewStatements =
     stored === SCHEMA_VERSION

@@ -36,8 +36,12 @@ const legOutcome = enumOf(['answered', 'abandoned', 'timed_out']);
 const legCategory = enumOf(['offered', 'short_abandoned', 'out_of_hours']);
 const callbackOutcome = enumOf(['REACHED', 'NOT_REACHED']);
 
-/** Tables earlier schema versions had and this one drops (they only mirrored configuration). */
-export const retiredTables: readonly string[] = ['targets'];
+/**
+ * Tables earlier schema versions had and this one drops: `targets` only mirrored configuration;
+ * `queue_minute` and `gemeente_minute` are views over the per-partition minute rollups since
+ * version 3 (see migrations.ts for how their rows moved).
+ */
+export const retiredTables: readonly string[] = ['targets', 'queue_minute', 'gemeente_minute'];
 
 /** The 12 additive leg counters of src/domain/kpi.ts (LegCounts), as rollup columns. */
 export const legCounterColumns: readonly ColumnDef[] = [
@@ -80,6 +84,15 @@ export const gemeenteCounterColumns: readonly ColumnDef[] = [
   col('survey_answers', 'UInt64', 'satisfaction answers (klanttevredenheid), in the window of the answer'),
   col('survey_satisfied', 'UInt64', 'of those, answers with score 4 or 5'),
 ];
+
+/**
+ * The gemeente counters of legs and survey answers: those the owner of a partition counts alone.
+ * Whether a call start is a repeat depends on other partitions' starts, so `calls` and
+ * `repeat_calls` are counted from call_starts per hour instead (rollup-sql.ts).
+ */
+export const gemeenteLegCounterColumns: readonly ColumnDef[] = gemeenteCounterColumns.filter(
+  (c) => c.name !== 'calls' && c.name !== 'repeat_calls',
+);
 
 /** Callback counters by the window of the request and of the completion. */
 export const callbackCounterColumns: readonly ColumnDef[] = [
@@ -136,6 +149,17 @@ const minute = col('minute', utc, 'start of the minute (UTC)');
 const hour = col('hour', utc, 'start of the hour (UTC; local hours are whole UTC hours)');
 const day = col('day', 'Date', 'local date in Europe/Amsterdam (a day has 23, 24 or 25 hours)');
 const callbackQueue = col('queue', 'String', 'the queue the callback is owed to');
+/** The last column of the fact tables whose minute rollups are kept per partition (added in schema version 3). */
+export const factPartition = col(
+  'kafka_partition',
+  'UInt32',
+  "the partition of the switch topic the call's events are read from: its minute rollup rows are kept per partition",
+);
+const partitionKey = col(
+  'kafka_partition',
+  'UInt32',
+  'the partition of the switch topic whose facts this row counts: sum over partitions for the window',
+);
 
 /** Every table, in creation order. */
 export const tables: readonly TableDef[] = [
@@ -234,6 +258,7 @@ export const tables: readonly TableDef[] = [
         'UInt32',
         "number of distinct events the call's facts were computed from: a correction has a higher version",
       ),
+      factPartition,
     ],
     engine: 'ReplacingMergeTree(version)',
     partitionBy: 'toYYYYMM(entered_at)',
@@ -314,6 +339,7 @@ export const tables: readonly TableDef[] = [
       col('answered_at_ms', 'UInt64', 'answered_at in epoch milliseconds'),
       col('score', 'UInt8', 'the score, 1 to 5'),
       col('satisfied', 'UInt8', '1 for score 4 or 5 (tevreden)'),
+      factPartition,
     ],
     engine: 'ReplacingMergeTree()',
     partitionBy: 'toYYYYMM(answered_at)',
@@ -365,13 +391,15 @@ export const tables: readonly TableDef[] = [
     orderBy: '(gemeente, callback_id)',
     retention: true,
   },
-  rollup('queue_minute', [gemeente, queue, minute], legCounterColumns, 'minute', {
+  rollup('queue_partition_minute', [gemeente, queue, minute, partitionKey], legCounterColumns, 'minute', {
     norm: true,
     retention: true,
   }),
   rollup('queue_hour', [gemeente, queue, hour], legCounterColumns, 'hour', { norm: true, retention: false }),
   rollup('queue_day', [gemeente, queue, day], legCounterColumns, 'day', { norm: true, retention: false }),
-  rollup('gemeente_minute', [gemeente, minute], gemeenteCounterColumns, 'minute', { retention: true }),
+  rollup('gemeente_partition_minute', [gemeente, minute, partitionKey], gemeenteLegCounterColumns, 'minute', {
+    retention: true,
+  }),
   rollup('gemeente_hour', [gemeente, hour], gemeenteCounterColumns, 'hour', { retention: false }),
   rollup('gemeente_day', [gemeente, day], gemeenteCounterColumns, 'day', { retention: false }),
   rollup('callback_minute', [gemeente, callbackQueue, minute], callbackCounterColumns, 'minute', {

@@ -9,6 +9,7 @@ import {
   callbackCounterColumns,
   callbackDueColumns,
   gemeenteCounterColumns,
+  gemeenteLegCounterColumns,
   legCounterColumns,
   mergedNormIds,
 } from './tables.ts';
@@ -92,8 +93,38 @@ FROM (SELECT gemeente, callback_id,
              max(version) AS v
       FROM {db}.callback_facts GROUP BY gemeente, callback_id)`;
 
+const zero = 'toUInt64(0)';
+/** The per-partition leg and survey counters beside the call-start counters, per gemeente and minute. */
+const gemeenteMinuteBranches = `SELECT gemeente, minute, ${gemeenteCounterColumns
+  .map((c) => (gemeenteLegCounterColumns.includes(c) ? c.name : `${zero} AS ${c.name}`))
+  .join(', ')}, version
+      FROM {db}.gemeente_partition_minute FINAL
+      UNION ALL
+      SELECT gemeente, toStartOfMinute(started_at) AS minute, ${gemeenteCounterColumns
+        .map((c) =>
+          c.name === 'calls'
+            ? 'toUInt64(countIf(isNotNull(is_repeat)))'
+            : c.name === 'repeat_calls'
+              ? 'toUInt64(countIf(ifNull(is_repeat, 0) = 1))'
+              : zero,
+        )
+        .join(', ')}, toUInt64(sum(version))
+      FROM {db}.call_starts FINAL GROUP BY gemeente, minute`;
+
 /** Every analyst view, in creation order. */
 export const views: readonly ViewDef[] = [
+  // The minute rollups as one row per window (the tables keep a row per Kafka partition).
+  {
+    name: 'queue_minute',
+    select: `SELECT gemeente, queue, minute, ${legSums}, ${mergedNormIds} AS norm_id, sum(version) AS version
+FROM {db}.queue_partition_minute FINAL GROUP BY gemeente, queue, minute`,
+  },
+  {
+    name: 'gemeente_minute',
+    select: `SELECT gemeente, minute, ${gemeenteSums}, sum(version) AS version
+FROM (${gemeenteMinuteBranches})
+GROUP BY gemeente, minute`,
+  },
   {
     name: 'bereikbaarheid_per_uur',
     select: `SELECT gemeente, queue, toDate(hour, 'Europe/Amsterdam') AS day, toTimeZone(hour, 'Europe/Amsterdam') AS local_hour, ${legMeasures}

@@ -12,8 +12,9 @@
  * as an integer list, 50 ms so, 35 ms with no set at all). An OR of one term per window or per run
  * of windows is worse still: every term is evaluated for every row read.
  *
- * Scopes are 'GM0307' or 'GM0307/kcc': a gemeente code has no '/' (configured codes are GM and four
- * digits, and events of other gemeenten are dead-lettered), so the pair is unambiguous.
+ * Scopes are 'GM0307' or 'GM0307/kcc', with '/3' added for a Kafka partition where rows are kept
+ * per partition: a gemeente code has no '/' (configured codes are GM and four digits, and events of
+ * other gemeenten are dead-lettered) and a queue id has none either, so the parts are unambiguous.
  *
  * Pure: in window keys, out SQL text.
  */
@@ -24,7 +25,8 @@ const SCOPE_FACTOR = 2 ** 32;
 
 /**
  * True for rows whose scope and window (`windowExpression`: a whole number below 2^32, such as
- * epoch seconds or a day number) is one of the keys. All keys name a queue, or none does.
+ * epoch seconds or a day number) is one of the keys. All keys name a queue, or none does; all
+ * name a partition (the rows' `kafka_partition`), or none does.
  */
 export function windowSetCondition(
   keys: readonly WindowKey[],
@@ -33,16 +35,20 @@ export function windowSetCondition(
 ): string {
   if (keys.length === 0) throw new RangeError('no windows to recompute');
   const withQueue = keys[0]?.scope.queue !== undefined;
+  const withPartition = keys[0]?.scope.partition !== undefined;
   const scopes = new Map<string, number>();
   const numbers = new Set<number>();
   for (const { scope, start } of keys) {
     if ((scope.queue !== undefined) !== withQueue) {
       throw new RangeError('window keys of one set all name a queue, or none does');
     }
+    if ((scope.partition !== undefined) !== withPartition) {
+      throw new RangeError('window keys of one set all name a partition, or none does');
+    }
     if (!Number.isInteger(start) || start < 0 || start >= SCOPE_FACTOR) {
       throw new RangeError(`window ${start} is not a whole number from 0 to 2^32`);
     }
-    const name = withQueue ? `${scope.gemeente}/${scope.queue ?? ''}` : scope.gemeente;
+    const name = `${scope.gemeente}${withQueue ? `/${scope.queue ?? ''}` : ''}${withPartition ? `/${scope.partition ?? 0}` : ''}`;
     let place = scopes.get(name);
     if (place === undefined) {
       place = scopes.size + 1;
@@ -50,7 +56,12 @@ export function windowSetCondition(
     }
     numbers.add(place * SCOPE_FACTOR + start);
   }
-  const scopeExpression = withQueue ? `concat(gemeente, '/', ${queueExpression})` : 'gemeente';
+  const parts = [
+    'gemeente',
+    ...(withQueue ? [`'/'`, queueExpression] : []),
+    ...(withPartition ? [`'/'`, 'toString(kafka_partition)'] : []),
+  ];
+  const scopeExpression = parts.length === 1 ? 'gemeente' : `concat(${parts.join(', ')})`;
   const scopeList = `[${[...scopes.keys()].map(sqlString).join(', ')}]`;
   return `(indexOf(${scopeList}, ${scopeExpression}) * ${SCOPE_FACTOR} + ${windowExpression}) IN (SELECT arrayJoin([${[...numbers].map(sqlInteger).join(', ')}]))`;
 }

@@ -40,12 +40,14 @@ import {
   openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
+  storedDaysSql,
   watermarkSql,
   type CallStartRowRead,
   type StoredCallbackRow,
   type StoredEventRow,
 } from './read-queries.ts';
-import { refreshStatements } from './rollup-sql.ts';
+import { PartitionMinutes } from './partition-minutes.ts';
+import { refreshStatements, type StoredMinuteWindows } from './rollup-sql.ts';
 import {
   repeatCorrections,
   repeatsCausedBy,
@@ -66,6 +68,12 @@ export interface ClickHouseSinkOptions {
   readonly database: string;
   /** Most ids per lookup (IN list), so statements stay well under max_query_size (256 KiB on 18.16). @default 1000 */
   readonly maxIdsPerLookup?: number;
+  /**
+   * How many UTC days of each owned partition the minute rollups are counted for in memory (the
+   * most recently written); facts on other days have their windows recomputed by ClickHouse.
+   * @default 2
+   */
+  readonly heldDays?: number;
 }
 
 /** A configured queue, mirrored for analysts (names, and KCC versus vakafdeling). */
@@ -104,12 +112,22 @@ export class ClickHouseSink implements FactSink {
   readonly #client: ClickHouseClient;
   readonly #db: string;
   readonly #maxIds: number;
+  readonly #minutes: PartitionMinutes;
 
   /** The client stays the caller's: create it with `clickhouseClientOptions(url)` and close it after the sink. */
   constructor(client: ClickHouseClient, options: ClickHouseSinkOptions) {
     this.#client = client;
     this.#db = sqlIdentifier(options.database);
     this.#maxIds = options.maxIdsPerLookup ?? 1000;
+    this.#minutes = new PartitionMinutes(options.heldDays);
+  }
+
+  /**
+   * The processor's partitions changed: what it held of any partition may be stale (another
+   * processor may have written it meanwhile), so the minute rows are counted afresh from the store.
+   */
+  ownershipChanged(): void {
+    this.#minutes.forget();
   }
 
   /** Creates the database, tables and views where missing (see schema.ts). */
@@ -128,12 +146,22 @@ export class ClickHouseSink implements FactSink {
       batch.callbacks.length === 0
         ? []
         : planCallbacks(batch.callbacks, await this.#storedCallbacks(batch.callbacks));
+    const partitionOf = (callId: string): number => {
+      const partition = batch.callPartitions.get(callId);
+      if (partition === undefined)
+        throw new TypeError(`batch has facts of call ${callId} without its partition`);
+      return partition;
+    };
+    const legs = encodeLegs(batch.legs, batch.legTombstones, partitionOf);
+    const surveys = batch.surveys.map((s) => encodeSurvey(s, partitionOf(s.callId)));
+    // Before this batch's facts are stored: the days they fall on are then held from the start.
+    await this.#learnStoredDays(this.#minutes.unknownPartitions(legs, surveys));
     await this.#insert('call_events', batch.events.map(encodeCallEvent));
     await Promise.all([
-      this.#insert('leg_facts', encodeLegs(batch.legs, batch.legTombstones)),
+      this.#insert('leg_facts', legs),
       this.#insert('call_facts', batch.calls.map(encodeCall)),
       this.#insert('call_starts', batch.callStarts.map(encodeCallStart)),
-      this.#insert('survey_answers', batch.surveys.map(encodeSurvey)),
+      this.#insert('survey_answers', surveys),
       this.#insert(
         'callback_facts',
         callbacks.map((c) => encodeCallback(c.fact, c.earlierDueDates)),
@@ -157,7 +185,12 @@ export class ClickHouseSink implements FactSink {
       raised.length + caused.length === 0
         ? batch
         : { ...batch, callStarts: [...batch.callStarts, ...raised, ...caused] };
-    await this.#refreshRollups(dirtyWindows(withRaised, callbacks));
+    const minutes = this.#minutes.apply(legs, surveys);
+    await Promise.all([
+      this.#insert('queue_partition_minute', minutes.queueRows),
+      this.#insert('gemeente_partition_minute', minutes.gemeenteRows),
+    ]);
+    await this.#refreshRollups(dirtyWindows(withRaised, callbacks), minutes.stored);
     if (batch.watermarkMs !== undefined) {
       await this.#insert('processor_progress', [
         { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
@@ -330,8 +363,19 @@ export class ClickHouseSink implements FactSink {
     return stored;
   }
 
-  async #refreshRollups(dirty: DirtyWindows): Promise<void> {
-    for (const phase of refreshStatements(this.#db, dirty)) {
+  /** Reads on which UTC days the store holds legs or answers of these partitions. */
+  async #learnStoredDays(partitions: readonly number[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const rows = await this.#select<{ p: number | string; d: number | string }>(
+      storedDaysSql(this.#db, partitions),
+    );
+    const days = new Map<number, number[]>(partitions.map((p) => [p, []]));
+    for (const { p, d } of rows) days.get(Number(p))?.push(Number(d));
+    for (const [partition, stored] of days) this.#minutes.learnStoredDays(partition, stored);
+  }
+
+  async #refreshRollups(dirty: DirtyWindows, stored: StoredMinuteWindows): Promise<void> {
+    for (const phase of refreshStatements(this.#db, dirty, stored)) {
       await Promise.all(phase.map((statement) => this.#command(statement)));
     }
   }

@@ -55,10 +55,15 @@ export interface TrackerOutput<Ref> {
   readonly done: Ref[];
   readonly duplicates: number;
   /** Stored final facts written again unchanged (only replays of stored events were resolved). */
-  readonly restated: CallFacts<Ref>[];
+  readonly restated: PartitionedCallFacts<Ref>[];
 }
 
-export interface FinalizedCall<Ref> extends CallFacts<Ref> {
+/** A call's facts with the Kafka partition of its events (that of its first event). */
+export interface PartitionedCallFacts<Ref> extends CallFacts<Ref> {
+  readonly partition: number;
+}
+
+export interface FinalizedCall<Ref> extends PartitionedCallFacts<Ref> {
   /** The facts emitted before for this call; undefined the first time. */
   readonly previous: CallFacts<Ref> | undefined;
   /** The events this finalisation released (all of the call's events the first time). */
@@ -267,7 +272,7 @@ export class CallTracker<Ref> {
     } else {
       // Only replays of stored events: write the stored facts again (a crash may have left their
       // rollups behind); nothing changed, so nothing is counted.
-      out.restated.push(entry.emitted);
+      out.restated.push({ ...entry.emitted, partition: entry.partition });
       out.done.push(...entry.state.refs.splice(0));
       lane.finalizeAt.delete(callId);
       lane.releaseAt.set(callId, this.#finalizeDeadline(entry.state) + this.#options.correctionMs);
@@ -310,7 +315,7 @@ export class CallTracker<Ref> {
     const facts = state.computeFacts(this.#context, state.lastEventAt + this.#options.callTimeoutMs);
     state.discard(facts.rejected);
     const refs = state.refs.splice(0);
-    out.finalized.push({ ...facts, previous: entry.emitted, refs });
+    out.finalized.push({ ...facts, previous: entry.emitted, refs, partition: entry.partition });
     entry.emitted = { ...facts, rejected: [] };
     out.done.push(...refs);
     const lane = this.#lane(entry.partition);

@@ -8,7 +8,8 @@ import { DeadlineQueue } from '../shared/deadline-queue.ts';
 import type { SurveyFact } from '../../events/facts.ts';
 
 export interface SurveyOutput<Ref> {
-  readonly facts: SurveyFact[];
+  /** Each fact with the event it came from. */
+  readonly facts: { fact: SurveyFact; ref: Ref }[];
   readonly orphans: { event: SurveyAnswered; ref: Ref }[];
   readonly done: Ref[];
   duplicates: number;
@@ -40,13 +41,14 @@ export class SurveyTracker<Ref> {
       return 'orphan';
     }
     this.#seen.set(event.eventId, event.occurredAt + this.#horizonMs);
-    out.facts.push({
+    const fact: SurveyFact = {
       eventId: event.eventId,
       callId: event.callId,
       gemeente: event.gemeente,
       answeredAt: event.occurredAt,
       score: event.score,
-    });
+    };
+    out.facts.push({ fact, ref });
     out.done.push(ref);
     return 'applied';
   }

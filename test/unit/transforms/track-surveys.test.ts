@@ -38,7 +38,16 @@ describe('track-surveys', () => {
     const out = SurveyTracker.output<string>();
     expect(t.apply(answer('s1', '2026-11-23T10:05:00+01:00', 4), 'm1', out)).toBe('applied');
     expect(out.facts).toEqual([
-      { eventId: 's1', callId: 'c1', gemeente: 'GM0307', answeredAt: at('2026-11-23T09:05:00Z'), score: 4 },
+      {
+        fact: {
+          eventId: 's1',
+          callId: 'c1',
+          gemeente: 'GM0307',
+          answeredAt: at('2026-11-23T09:05:00Z'),
+          score: 4,
+        },
+        ref: 'm1',
+      },
     ]);
     expect(out.done).toEqual(['m1']);
     expect(out.orphans).toEqual([]);
@@ -56,7 +65,7 @@ describe('track-surveys', () => {
         out,
       );
     }
-    expect(out.facts.map((f) => [f.eventId, f.callId, f.score])).toEqual([
+    expect(out.facts.map(({ fact: f }) => [f.eventId, f.callId, f.score])).toEqual([
       ['s1', 'c1', 1],
       ['s2', 'c2', 2],
       ['s3', 'c3', 3],
@@ -73,7 +82,7 @@ describe('track-surveys', () => {
     expect(t.apply(s, 'm1', out)).toBe('applied');
     expect(t.apply(s, 'm2', out)).toBe('duplicate');
     expect(t.apply(s, 'm3', out)).toBe('duplicate');
-    expect(out.facts.map((f) => f.eventId)).toEqual(['s1']);
+    expect(out.facts.map(({ fact }) => fact.eventId)).toEqual(['s1']);
     expect(out.duplicates).toBe(2);
     expect(out.done).toEqual(['m1', 'm2', 'm3']);
   });
@@ -95,7 +104,7 @@ describe('track-surveys', () => {
     const out = SurveyTracker.output<string>();
     t.apply(answer('s1', '2026-11-23T10:05:00+01:00', 2), 'm1', out);
     t.apply(answer('s2', '2026-11-23T10:05:30+01:00', 5), 'm2', out);
-    expect(out.facts.map((f) => [f.eventId, f.callId, f.score])).toEqual([
+    expect(out.facts.map(({ fact: f }) => [f.eventId, f.callId, f.score])).toEqual([
       ['s1', 'c1', 2],
       ['s2', 'c1', 5],
     ]);
@@ -109,7 +118,7 @@ describe('track-surveys', () => {
     t.advance(at('2026-11-23T11:00:00+01:00'));
     // 64 minutes older than the watermark: within lateness + correction window (65 min).
     expect(t.apply(answer('s1', '2026-11-23T09:56:00+01:00', 4), 'm1', out)).toBe('applied');
-    expect(out.facts.map((f) => f.eventId)).toEqual(['s2', 's1']);
+    expect(out.facts.map(({ fact }) => fact.eventId)).toEqual(['s2', 's1']);
     expect(out.orphans).toEqual([]);
   });
 
@@ -139,7 +148,7 @@ describe('track-surveys', () => {
       occurredAt: watermark - horizonMs + 1,
     };
     expect(t.apply(inside, 'm2', out)).toBe('applied');
-    expect(out.facts.map((f) => f.eventId)).toEqual(['inside']);
+    expect(out.facts.map(({ fact }) => fact.eventId)).toEqual(['inside']);
     expect(out.orphans.map((o) => o.ref)).toEqual(['m1']);
   });
 
@@ -155,7 +164,7 @@ describe('track-surveys', () => {
     // the stored answers), never a second fact.
     t.advance(s.occurredAt + horizonMs);
     expect(t.apply(s, 'm3', out)).toBe('orphan');
-    expect(out.facts.map((f) => f.eventId)).toEqual(['s1']);
+    expect(out.facts.map(({ fact }) => fact.eventId)).toEqual(['s1']);
     expect(out.duplicates).toBe(1);
     expect(out.done).toEqual(['m1', 'm2']);
     expect(out.orphans.map((o) => o.ref)).toEqual(['m3']);
@@ -174,6 +183,6 @@ describe('track-surveys', () => {
     const t = tracker();
     const out = SurveyTracker.output<string>();
     expect(t.apply(answer('s1', '2020-01-01T00:00:00Z', 1), 'm1', out)).toBe('applied');
-    expect(out.facts.map((f) => f.eventId)).toEqual(['s1']);
+    expect(out.facts.map(({ fact }) => fact.eventId)).toEqual(['s1']);
   });
 });

@@ -45,6 +45,7 @@ describe('encodeLegs', () => {
     const [row] = encodeLegs(
       [leg('l1', 'c1', '2026-11-23T10:00:00.250+01:00', { transferredOut: true })],
       [],
+      () => 4,
     );
     expect(row).toEqual({
       leg_id: 'l1',
@@ -68,6 +69,7 @@ describe('encodeLegs', () => {
       call_last_offered_answered: 1,
       is_deleted: 0,
       version: 6,
+      kafka_partition: 4,
     });
   });
 
@@ -87,6 +89,7 @@ describe('encodeLegs', () => {
         leg('l1', 'c4', '2026-11-23T06:00:00+01:00', { category: 'out_of_hours' }),
       ],
       [leg('l3', 'c1', '2026-11-23T10:05:00+01:00', { version: 7 })],
+      () => 0,
     );
     expect(flags(rows)).toEqual([
       ['c1', 'l1', 6, 1, 0, 0],
@@ -107,6 +110,7 @@ describe('encodeLegs', () => {
         leg('l1', 'c5', '2026-11-23T12:00:00+01:00', { version: 4 }),
       ],
       [],
+      () => 0,
     );
     expect(flags(rows)).toEqual([
       ['c5', 'l1', 3, 1, 0, 0],
@@ -215,8 +219,8 @@ describe('encodeCallback and encodeSurvey', () => {
       gemeente: 'GM0307',
       answeredAt: at('2026-11-23T10:05:00+01:00'),
     };
-    expect(encodeSurvey({ ...answer, score: 4 }).satisfied).toBe(1);
-    expect(encodeSurvey({ ...answer, score: 5 }).satisfied).toBe(1);
-    expect(encodeSurvey({ ...answer, score: 3 }).satisfied).toBe(0);
+    expect(encodeSurvey({ ...answer, score: 4 }, 0).satisfied).toBe(1);
+    expect(encodeSurvey({ ...answer, score: 5 }, 0).satisfied).toBe(1);
+    expect(encodeSurvey({ ...answer, score: 3 }, 2)).toMatchObject({ satisfied: 0, kafka_partition: 2 });
   });
 });

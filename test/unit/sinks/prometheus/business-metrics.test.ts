@@ -684,7 +684,7 @@ describe('business metrics: survey answers', () => {
     tracker.apply(event, 2, out);
     tracker.advance(at('2026-11-23T09:20:00Z'));
     tracker.apply(event, 3, out);
-    for (const fact of out.facts) metrics.countSurvey(fact);
+    for (const { fact } of out.facts) metrics.countSurvey(fact);
     expect(await valueOf('bereik_survey_answers_total', { gemeente: 'GM0307', score: '4' })).toBe(1);
     expect(await sumOf('bereik_survey_answers_total')).toBe(1);
   });
