@@ -15,8 +15,9 @@
  * expressions as the recompute (rollup-sql.ts), and its version is the sum of theirs. A window is
  * held only when this processor has seen every fact of it the store may hold: on a UTC day of the
  * partition that had no stored facts when the processor learnt the stored days (after it was
- * assigned the partition), and not forgotten since. Days are held a few at a time; a day let go
- * joins the stored days, and a later fact on it has its window recomputed from the store.
+ * assigned the partition), and not forgotten since. Memory is bounded by a number of held facts:
+ * beyond it, the days written least recently are let go (never one the current batch wrote to). A
+ * day let go joins the stored days, and a later fact on it has its window recomputed from the store.
  */
 import { ScopedWindows } from './dirty-windows.ts';
 import type { LegRow, SurveyRow } from './encode-rows.ts';
@@ -75,6 +76,8 @@ interface MinuteWindow {
   readonly gemeente: string;
   readonly minute: number;
   readonly partition: number;
+  /** The held day it belongs to. */
+  readonly day: HeldDay;
   /** Per queue, legs by call, leg and entry second. */
   readonly legs: Map<string, Map<string, LegShare>>;
   /** Answers by entry second and event id: satisfied or not. */
@@ -87,7 +90,10 @@ const surveyKey = (survey: SurveyRow) => `${survey.event_id}\u0000${second(surve
 
 interface HeldDay {
   readonly windows: Map<string, MinuteWindow>;
+  /** When a fact was last written to it (a count of facts written). */
   touched: number;
+  /** Legs and answers held. */
+  facts: number;
 }
 
 interface PartitionState {
@@ -211,15 +217,17 @@ function gemeenteRow(window: MinuteWindow): GemeentePartitionMinuteRow {
 
 export class PartitionMinutes {
   readonly #partitions = new Map<number, PartitionState>();
-  readonly #heldDays: number;
+  readonly #maxHeldFacts: number;
+  #heldFacts = 0;
   #clock = 0;
+  #generation = 0;
 
-  /** @param heldDays how many UTC days of each partition are held at most (the most recently touched). */
-  constructor(heldDays = 2) {
-    if (!Number.isInteger(heldDays) || heldDays < 1) {
-      throw new RangeError(`heldDays must be a whole number >= 1, got ${heldDays}`);
+  /** @param maxHeldFacts legs and answers held at most, over all partitions, between writes. */
+  constructor(maxHeldFacts = 100_000) {
+    if (!Number.isInteger(maxHeldFacts) || maxHeldFacts < 0) {
+      throw new RangeError(`maxHeldFacts must be a whole number >= 0, got ${maxHeldFacts}`);
     }
-    this.#heldDays = heldDays;
+    this.#maxHeldFacts = maxHeldFacts;
   }
 
   /** The partitions of these rows whose stored days are not known: learn them before `apply`. */
@@ -229,9 +237,17 @@ export class PartitionMinutes {
     return [...unknown];
   }
 
-  /** The UTC days (day numbers) on which the store holds facts of `partition`, read just now. */
-  learnStoredDays(partition: number, days: Iterable<number>): void {
-    if (this.#partitions.has(partition)) return;
+  /** Grows at every `forget`: stored days read before it may be stale. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * The UTC days (day numbers) on which the store holds facts of `partition`, as read from the
+   * store after `generation` was read here; ignored when partitions moved in between.
+   */
+  learnStoredDays(partition: number, days: Iterable<number>, generation: number): void {
+    if (generation !== this.#generation || this.#partitions.has(partition)) return;
     this.#partitions.set(partition, { storedDays: new Set(days), held: new Map() });
   }
 
@@ -241,14 +257,13 @@ export class PartitionMinutes {
    */
   forget(): void {
     this.#partitions.clear();
+    this.#heldFacts = 0;
+    this.#generation++;
   }
 
-  /** Windows held now, over all partitions (for tests and metrics). */
-  get heldWindows(): number {
-    let n = 0;
-    for (const state of this.#partitions.values())
-      for (const day of state.held.values()) n += day.windows.size;
-    return n;
+  /** Legs and answers held now, over all partitions. */
+  get heldFacts(): number {
+    return this.#heldFacts;
   }
 
   /**
@@ -257,10 +272,9 @@ export class PartitionMinutes {
    * same rows again leave the same state and give the same rows.
    */
   apply(legs: readonly LegRow[], surveys: readonly SurveyRow[]): MinuteUpdate {
-    const tick = ++this.#clock;
+    const firstTouch = this.#clock + 1;
     const stored = { queueMinutes: new ScopedWindows(), gemeenteMinutes: new ScopedWindows() };
     const dirty = new Map<MinuteWindow, Set<string>>();
-    const touched = new Set<PartitionState>();
     const windowOf = (partition: number, gemeente: string, ms: number): MinuteWindow | undefined => {
       const minute = Math.floor(ms / 60_000) * 60;
       const state = this.#partitions.get(partition);
@@ -270,15 +284,14 @@ export class PartitionMinutes {
       }
       let day = state.held.get(dayNumber);
       if (day === undefined) {
-        day = { windows: new Map(), touched: tick };
+        day = { windows: new Map(), touched: 0, facts: 0 };
         state.held.set(dayNumber, day);
       }
-      day.touched = tick;
-      touched.add(state);
+      day.touched = ++this.#clock;
       const key = `${gemeente}\u0000${minute}`;
       let window = day.windows.get(key);
       if (window === undefined) {
-        window = { gemeente, minute, partition, legs: new Map(), surveys: new Map() };
+        window = { gemeente, minute, partition, day, legs: new Map(), surveys: new Map() };
         day.windows.set(key, window);
       }
       return window;
@@ -298,9 +311,10 @@ export class PartitionMinutes {
         window.legs.set(leg.queue, queueLegs);
       }
       const key = legKey(leg);
-      const held = queueLegs.get(key);
+      const before = queueLegs.get(key);
       // The newest version wins, and of equal versions the one inserted last (ReplacingMergeTree).
-      if (held === undefined || leg.version >= held.version) queueLegs.set(key, shareOf(leg));
+      if (before === undefined || leg.version >= before.version) queueLegs.set(key, shareOf(leg));
+      if (before === undefined) this.#counted(window.day);
       const queues = dirty.get(window) ?? new Set<string>();
       queues.add(leg.queue);
       dirty.set(window, queues);
@@ -312,7 +326,9 @@ export class PartitionMinutes {
         stored.gemeenteMinutes.add({ gemeente: survey.gemeente, partition: survey.kafka_partition }, minute);
         continue;
       }
-      window.surveys.set(surveyKey(survey), survey.satisfied === 1);
+      const key = surveyKey(survey);
+      if (!window.surveys.has(key)) this.#counted(window.day);
+      window.surveys.set(key, survey.satisfied === 1);
       if (!dirty.has(window)) dirty.set(window, new Set());
     }
     const queueRows: QueuePartitionMinuteRow[] = [];
@@ -322,17 +338,29 @@ export class PartitionMinutes {
       for (const queue of queues)
         queueRows.push(queueRow(window, queue, window.legs.get(queue) ?? new Map()));
     }
-    for (const state of touched) this.#letGo(state);
+    this.#letGo(firstTouch);
     return { queueRows, gemeenteRows, stored };
   }
 
-  /** Keeps the most recently touched days of a partition; the rest are left to the store. */
-  #letGo(state: PartitionState): void {
-    if (state.held.size <= this.#heldDays) return;
-    const byRecency = [...state.held].sort(([dayA, a], [dayB, b]) => b.touched - a.touched || dayB - dayA);
-    for (const [dayNumber] of byRecency.slice(this.#heldDays)) {
+  #counted(day: HeldDay): void {
+    day.facts++;
+    this.#heldFacts++;
+  }
+
+  /** Over the budget, lets go of the days written least recently, before `keepFrom` (this batch's). */
+  #letGo(keepFrom: number): void {
+    if (this.#heldFacts <= this.#maxHeldFacts) return;
+    const days: { state: PartitionState; dayNumber: number; day: HeldDay }[] = [];
+    for (const state of this.#partitions.values()) {
+      for (const [dayNumber, day] of state.held)
+        if (day.touched < keepFrom) days.push({ state, dayNumber, day });
+    }
+    days.sort((a, b) => a.day.touched - b.day.touched);
+    for (const { state, dayNumber, day } of days) {
+      if (this.#heldFacts <= this.#maxHeldFacts) break;
       state.held.delete(dayNumber);
       state.storedDays.add(dayNumber);
+      this.#heldFacts -= day.facts;
     }
   }
 }

@@ -17,8 +17,10 @@
  * surveys: the window is in the key and decides the partition), never with PREWHERE (which would
  * filter before FINAL picks the newest version); `argMax(tuple(...), version) GROUP BY id` for
  * callbacks, whose partition can move (a tuple, because argMax of a Nullable column skips NULLs,
- * on 18.16 and 26.x alike). Hours are recomputed from minute rows, days from hour rows (callback
- * days from minute rows).
+ * on 18.16 and 26.x alike). Hours are recomputed from minute rows (summed over partitions where
+ * those are kept per partition; gemeente hours count calls and repeat calls from call_starts), days
+ * from hour rows (callback days from minute rows). The per-partition minute rows are recomputed
+ * here only for windows the writer does not hold in memory (partition-minutes.ts).
  */
 import { endOfLocalDay, startOfLocalDay } from '../../domain/index.ts';
 import {

@@ -1,14 +1,16 @@
 /**
  * The ClickHouse sink (the processor's FactSink): writes a batch of ledger events and facts, then
- * recomputes exactly the rollup rows the batch touched; reads back what a restart or a late event
- * needs; writes the configuration mirrors (streefcijfers, queues) and drops partitions past the retention.
+ * exactly the rollup rows the batch touched; reads back what a restart or a late event needs;
+ * writes the configuration mirrors (streefcijfers, queues) and drops partitions past the retention.
  *
  * A write is idempotent, so the processor repeats it after any failure whose SinkError says
  * `canRetry` (its retrier, src/pipeline/retry.ts, waits out an outage with backoff): facts are
- * ReplacingMergeTree rows with deterministic keys and versions, and rollup rows are recomputed
- * from the stored facts (never incremented), with a version derived from the facts. Order within
- * a write: ledger, facts, rollups (minute, then hour, then day), then the watermark, so a stored
- * watermark means everything before it is stored, rollups included.
+ * ReplacingMergeTree rows with deterministic keys and versions, and rollup rows are computed
+ * whole from the facts (never incremented), with a version derived from the facts: the minute
+ * rows of legs and answers from the facts it holds per partition where it can (partition-minutes.ts),
+ * every other row by ClickHouse from the stored facts. Order within a write: ledger, facts,
+ * rollups (minute, then hour, then day), then the watermark, so a stored watermark means
+ * everything before it is stored, rollups included.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StreefcijferRow } from '../../config/targets.ts';
@@ -69,11 +71,11 @@ export interface ClickHouseSinkOptions {
   /** Most ids per lookup (IN list), so statements stay well under max_query_size (256 KiB on 18.16). @default 1000 */
   readonly maxIdsPerLookup?: number;
   /**
-   * How many UTC days of each owned partition the minute rollups are counted for in memory (the
-   * most recently written); facts on other days have their windows recomputed by ClickHouse.
-   * @default 2
+   * How many legs and survey answers the writer holds to count minute rollups in memory (the days
+   * written most recently, of the partitions it owns); windows of other days are recomputed by
+   * ClickHouse. Some 150 bytes each. @default 100000
    */
-  readonly heldDays?: number;
+  readonly maxHeldFacts?: number;
 }
 
 /** A configured queue, mirrored for analysts (names, and KCC versus vakafdeling). */
@@ -119,7 +121,7 @@ export class ClickHouseSink implements FactSink {
     this.#client = client;
     this.#db = sqlIdentifier(options.database);
     this.#maxIds = options.maxIdsPerLookup ?? 1000;
-    this.#minutes = new PartitionMinutes(options.heldDays);
+    this.#minutes = new PartitionMinutes(options.maxHeldFacts);
   }
 
   /**
@@ -136,8 +138,8 @@ export class ClickHouseSink implements FactSink {
   }
 
   /**
-   * Stores a batch: one INSERT per non-empty table, then recomputes the rollup rows of every window
-   * the batch's facts fall in (minute, hour, day), then the watermark. Idempotent: a replayed batch
+   * Stores a batch: one INSERT per non-empty table, then the rollup rows of every window the
+   * batch's facts fall in (minute, hour, day), then the watermark. Idempotent: a replayed batch
    * leaves the same rows.
    * @throws SinkError; `canRetry` tells whether repeating the write can help.
    */
@@ -366,12 +368,13 @@ export class ClickHouseSink implements FactSink {
   /** Reads on which UTC days the store holds legs or answers of these partitions. */
   async #learnStoredDays(partitions: readonly number[]): Promise<void> {
     if (partitions.length === 0) return;
+    const generation = this.#minutes.generation;
     const rows = await this.#select<{ p: number | string; d: number | string }>(
       storedDaysSql(this.#db, partitions),
     );
     const days = new Map<number, number[]>(partitions.map((p) => [p, []]));
     for (const { p, d } of rows) days.get(Number(p))?.push(Number(d));
-    for (const [partition, stored] of days) this.#minutes.learnStoredDays(partition, stored);
+    for (const [partition, stored] of days) this.#minutes.learnStoredDays(partition, stored, generation);
   }
 
   async #refreshRollups(dirty: DirtyWindows, stored: StoredMinuteWindows): Promise<void> {

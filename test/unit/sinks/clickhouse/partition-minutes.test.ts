@@ -51,9 +51,9 @@ const zeroLegCounts = {
 };
 
 /** A partition with nothing stored (a fresh database). */
-function fresh(p = 2, heldDays = 2): PartitionMinutes {
-  const minutes = new PartitionMinutes(heldDays);
-  minutes.learnStoredDays(p, []);
+function fresh(p = 2, maxHeldFacts = 1000): PartitionMinutes {
+  const minutes = new PartitionMinutes(maxHeldFacts);
+  minutes.learnStoredDays(p, [], minutes.generation);
   return minutes;
 }
 
@@ -162,7 +162,7 @@ describe('PartitionMinutes', () => {
 
   it('leaves windows to the store on days it may hold facts of, and of partitions it has not learnt', () => {
     const minutes = new PartitionMinutes();
-    minutes.learnStoredDays(1, [dayOf('2026-11-23T12:00:00Z')]);
+    minutes.learnStoredDays(1, [dayOf('2026-11-23T12:00:00Z')], minutes.generation);
     const legs = [
       ...rows(1, [leg('l1', 'c1', '2026-11-23T09:00:05Z')]), // a stored day of partition 1
       ...rows(1, [leg('l1', 'c2', '2026-11-24T09:00:05Z')]), // a day with nothing stored
@@ -189,20 +189,23 @@ describe('PartitionMinutes', () => {
     ]);
   });
 
-  it('holds the most recently written days and leaves a day it let go to the store', () => {
+  it('beyond its budget lets go of the days written least recently, never one the batch wrote to', () => {
     const minutes = fresh(2, 2);
     const on = (day: string, callId: string) => rows(2, [leg('l1', callId, `${day}T09:00:05Z`)]);
     minutes.apply(on('2026-11-23', 'c1'), []);
     minutes.apply(on('2026-11-24', 'c2'), []);
-    minutes.apply(on('2026-11-23', 'c3'), []); // the 23rd is touched again: the 24th is now the older
-    minutes.apply(on('2026-11-25', 'c4'), []); // a third day: the 24th is let go
-    expect(minutes.heldWindows).toBe(2);
+    expect(minutes.heldFacts).toBe(2);
+    // A third leg: the 24th, written before this batch's 23rd, is let go.
+    minutes.apply(on('2026-11-23', 'c3'), []);
+    expect(minutes.heldFacts).toBe(2);
     const late = minutes.apply(on('2026-11-24', 'c5'), []);
     expect(late.queueRows).toEqual([]);
     expect(late.stored.queueMinutes.size).toBe(1);
-    // The 23rd is still held: its row counts both calls written to it.
+    // The 23rd is still held (its row counts all three calls), and as the only day this batch
+    // wrote to, it stays although that is over the budget.
     const held = minutes.apply(on('2026-11-23', 'c6'), []);
     expect(held.queueRows.map((r) => [r.minute, r.offered])).toEqual([['2026-11-23 09:00:00', 3]]);
+    expect(minutes.heldFacts).toBe(3);
   });
 
   it('forgets what it held when partitions move: a partition must be learnt again', () => {
@@ -210,8 +213,13 @@ describe('PartitionMinutes', () => {
     const legs = rows(2, [leg('l1', 'c1', '2026-11-23T09:00:05Z')]);
     minutes.apply(legs, []);
     minutes.forget();
-    expect(minutes.heldWindows).toBe(0);
+    expect(minutes.heldFacts).toBe(0);
     expect(minutes.unknownPartitions(legs, [])).toEqual([2]);
     expect(minutes.apply(legs, []).queueRows).toEqual([]);
+    // Days read before the move are stale: they are not learnt, the partition stays unknown.
+    const before = minutes.generation;
+    minutes.forget();
+    minutes.learnStoredDays(2, [], before);
+    expect(minutes.unknownPartitions(legs, [])).toEqual([2]);
   });
 });
