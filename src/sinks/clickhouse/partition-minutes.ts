@@ -38,7 +38,16 @@ const FROM_TRANSFER = 256;
 const FIRST_OFFERED = 512;
 const LAST_OFFERED_ANSWERED = 1024;
 
+/**
+ * A held leg: the rest of leg_facts' sort key (what ReplacingMergeTree keeps one row of: call, leg
+ * and entry second, besides the window's gemeente and the queue) and what it adds to its rows.
+ * The strings are the fact's own, which the call tracker holds anyway.
+ */
 interface LegShare {
+  readonly queue: string;
+  readonly callId: string;
+  readonly legId: string;
+  readonly enteredSecond: number;
   readonly version: number;
   readonly bits: number;
   readonly waitMs: number;
@@ -46,8 +55,23 @@ interface LegShare {
   readonly normId: string | null;
 }
 
+/** A held survey answer: the rest of survey_answers' sort key, and whether it is satisfied. */
+interface AnswerShare {
+  readonly eventId: string;
+  readonly answeredSecond: number;
+  readonly satisfied: boolean;
+}
+
+const second = (ms: number) => Math.floor(ms / 1000);
+
 function shareOf(leg: LegRow): LegShare {
-  if (leg.is_deleted === 1) return { version: leg.version, bits: 0, waitMs: 0, normId: null };
+  const key = {
+    queue: leg.queue,
+    callId: leg.call_id,
+    legId: leg.leg_id,
+    enteredSecond: second(leg.entered_at_ms),
+  };
+  if (leg.is_deleted === 1) return { ...key, version: leg.version, bits: 0, waitMs: 0, normId: null };
   let bits = 0;
   if (leg.category === 'short_abandoned') bits |= SHORT_ABANDONED;
   if (leg.category === 'out_of_hours') bits |= OUT_OF_HOURS;
@@ -65,12 +89,15 @@ function shareOf(leg: LegRow): LegShare {
     } else if (leg.outcome === 'abandoned') bits |= ABANDONED;
     else bits |= TIMED_OUT;
   }
-  return { version: leg.version, bits, waitMs: leg.wait_ms, normId: leg.norm_id };
+  return { ...key, version: leg.version, bits, waitMs: leg.wait_ms, normId: leg.norm_id };
 }
 
+const sameLeg = (a: LegShare, b: LegShare) =>
+  a.legId === b.legId && a.callId === b.callId && a.queue === b.queue && a.enteredSecond === b.enteredSecond;
+
 /**
- * One gemeente's minute of one partition: its legs per queue and its survey answers, each under
- * the rest of its table's sort key (what ReplacingMergeTree keeps one row of).
+ * One gemeente's minute of one partition: its legs and survey answers. Arrays, not maps: a window
+ * holds a few legs (one, in a sparse backlog), and a map costs hundreds of bytes empty.
  */
 interface MinuteWindow {
   readonly gemeente: string;
@@ -78,15 +105,9 @@ interface MinuteWindow {
   readonly partition: number;
   /** The held day it belongs to. */
   readonly day: HeldDay;
-  /** Per queue, legs by call, leg and entry second. */
-  readonly legs: Map<string, Map<string, LegShare>>;
-  /** Answers by entry second and event id: satisfied or not. */
-  readonly surveys: Map<string, boolean>;
+  readonly legs: LegShare[];
+  readonly answers: AnswerShare[];
 }
-
-const second = (ms: number) => Math.floor(ms / 1000);
-const legKey = (leg: LegRow) => `${leg.call_id}\u0000${leg.leg_id}\u0000${second(leg.entered_at_ms)}`;
-const surveyKey = (survey: SurveyRow) => `${survey.event_id}\u0000${second(survey.answered_at_ms)}`;
 
 interface HeldDay {
   readonly windows: Map<string, MinuteWindow>;
@@ -144,11 +165,7 @@ export interface MinuteUpdate {
 /** Strings in byte order, as ClickHouse's arraySort orders them. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-function queueRow(
-  window: MinuteWindow,
-  queue: string,
-  legs: ReadonlyMap<string, LegShare>,
-): QueuePartitionMinuteRow {
+function queueRow(window: MinuteWindow, queue: string): QueuePartitionMinuteRow {
   const row: QueuePartitionMinuteRow = {
     gemeente: window.gemeente,
     queue,
@@ -170,7 +187,8 @@ function queueRow(
     version: 0,
   };
   const norms = new Set<string>();
-  for (const leg of legs.values()) {
+  for (const leg of window.legs) {
+    if (leg.queue !== queue) continue;
     row.version += leg.version;
     if (leg.normId === null) continue;
     norms.add(leg.normId);
@@ -199,19 +217,17 @@ function gemeenteRow(window: MinuteWindow): GemeentePartitionMinuteRow {
     kafka_partition: window.partition,
     calls_with_offered_leg: 0,
     calls_last_offered_answered: 0,
-    survey_answers: window.surveys.size,
+    survey_answers: window.answers.length,
     survey_satisfied: 0,
-    version: window.surveys.size,
+    version: window.answers.length,
   };
-  for (const legs of window.legs.values()) {
-    for (const leg of legs.values()) {
-      row.version += leg.version;
-      if ((leg.bits & FIRST_OFFERED) === 0) continue;
-      row.calls_with_offered_leg++;
-      if ((leg.bits & LAST_OFFERED_ANSWERED) !== 0) row.calls_last_offered_answered++;
-    }
+  for (const leg of window.legs) {
+    row.version += leg.version;
+    if ((leg.bits & FIRST_OFFERED) === 0) continue;
+    row.calls_with_offered_leg++;
+    if ((leg.bits & LAST_OFFERED_ANSWERED) !== 0) row.calls_last_offered_answered++;
   }
-  for (const satisfied of window.surveys.values()) if (satisfied) row.survey_satisfied++;
+  for (const answer of window.answers) if (answer.satisfied) row.survey_satisfied++;
   return row;
 }
 
@@ -223,7 +239,7 @@ export class PartitionMinutes {
   #generation = 0;
 
   /** @param maxHeldFacts legs and answers held at most, over all partitions, between writes. */
-  constructor(maxHeldFacts = 100_000) {
+  constructor(maxHeldFacts = 20_000) {
     if (!Number.isInteger(maxHeldFacts) || maxHeldFacts < 0) {
       throw new RangeError(`maxHeldFacts must be a whole number >= 0, got ${maxHeldFacts}`);
     }
@@ -291,7 +307,7 @@ export class PartitionMinutes {
       const key = `${gemeente}\u0000${minute}`;
       let window = day.windows.get(key);
       if (window === undefined) {
-        window = { gemeente, minute, partition, day, legs: new Map(), surveys: new Map() };
+        window = { gemeente, minute, partition, day, legs: [], answers: [] };
         day.windows.set(key, window);
       }
       return window;
@@ -305,16 +321,15 @@ export class PartitionMinutes {
         stored.gemeenteMinutes.add({ gemeente: leg.gemeente, partition }, minute);
         continue;
       }
-      let queueLegs = window.legs.get(leg.queue);
-      if (queueLegs === undefined) {
-        queueLegs = new Map();
-        window.legs.set(leg.queue, queueLegs);
-      }
-      const key = legKey(leg);
-      const before = queueLegs.get(key);
+      const share = shareOf(leg);
+      const at = window.legs.findIndex((held) => sameLeg(held, share));
       // The newest version wins, and of equal versions the one inserted last (ReplacingMergeTree).
-      if (before === undefined || leg.version >= before.version) queueLegs.set(key, shareOf(leg));
-      if (before === undefined) this.#counted(window.day);
+      if (at === -1) {
+        window.legs.push(share);
+        this.#counted(window.day);
+      } else if (share.version >= (window.legs[at]?.version ?? 0)) {
+        window.legs[at] = share;
+      }
       const queues = dirty.get(window) ?? new Set<string>();
       queues.add(leg.queue);
       dirty.set(window, queues);
@@ -326,17 +341,27 @@ export class PartitionMinutes {
         stored.gemeenteMinutes.add({ gemeente: survey.gemeente, partition: survey.kafka_partition }, minute);
         continue;
       }
-      const key = surveyKey(survey);
-      if (!window.surveys.has(key)) this.#counted(window.day);
-      window.surveys.set(key, survey.satisfied === 1);
+      const answer = {
+        eventId: survey.event_id,
+        answeredSecond: second(survey.answered_at_ms),
+        satisfied: survey.satisfied === 1,
+      };
+      const at = window.answers.findIndex(
+        (held) => held.eventId === answer.eventId && held.answeredSecond === answer.answeredSecond,
+      );
+      if (at === -1) {
+        window.answers.push(answer);
+        this.#counted(window.day);
+      } else {
+        window.answers[at] = answer;
+      }
       if (!dirty.has(window)) dirty.set(window, new Set());
     }
     const queueRows: QueuePartitionMinuteRow[] = [];
     const gemeenteRows: GemeentePartitionMinuteRow[] = [];
     for (const [window, queues] of dirty) {
       gemeenteRows.push(gemeenteRow(window));
-      for (const queue of queues)
-        queueRows.push(queueRow(window, queue, window.legs.get(queue) ?? new Map()));
+      for (const queue of queues) queueRows.push(queueRow(window, queue));
     }
     this.#letGo(firstTouch);
     return { queueRows, gemeenteRows, stored };

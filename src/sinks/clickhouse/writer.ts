@@ -73,7 +73,7 @@ export interface ClickHouseSinkOptions {
   /**
    * How many legs and survey answers the writer holds to count minute rollups in memory (the days
    * written most recently, of the partitions it owns); windows of other days are recomputed by
-   * ClickHouse. Some 150 bytes each. @default 100000
+   * ClickHouse. Some 500 bytes each where windows hold one leg. @default 20000
    */
   readonly maxHeldFacts?: number;
 }
