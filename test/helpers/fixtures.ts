@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../src/config/load.ts';
 import type { ConfigFile } from '../../src/config/schema.ts';
 import type { RawCallEvent } from '../../src/events/call-event.ts';
+import type { LegFact } from '../../src/events/facts.ts';
 
 const empty = {
   callId: null,
@@ -42,4 +43,31 @@ export function readFixture(name: string): RawCallEvent[] {
 export function exampleConfig(): ConfigFile {
   const text = readFileSync(new URL('../../deploy/config/bereik.yaml', import.meta.url), 'utf8');
   return parseConfig(parseYaml(text), 'deploy/config/bereik.yaml');
+}
+
+/**
+ * A leg as the call tracker emits it: answered within the norm after 12 s at the KCC, version 6
+ * (the SWITCH.md example's first leg); `fields` change what a test needs.
+ */
+export function legFact(legId: string, callId: string, iso: string, fields: Partial<LegFact> = {}): LegFact {
+  const enteredAt = Date.parse(iso);
+  return {
+    legId,
+    callId,
+    gemeente: 'GM0307',
+    queue: 'kcc',
+    enteredAt,
+    outcome: 'answered',
+    outcomeSource: 'event',
+    outcomeAt: enteredAt + 12_000,
+    waitMs: 12_000,
+    category: 'offered',
+    withinServiceLevel: true,
+    transferredFromLegId: null,
+    transferredOut: false,
+    agentId: 'a17',
+    normId: 'vng-kwaliteitshandvest-25s',
+    version: 6,
+    ...fields,
+  };
 }

@@ -8,28 +8,10 @@ import {
   encodeLegs,
   encodeSurvey,
 } from '../../../../src/sinks/clickhouse/encode-rows.ts';
-import type { CallbackFact, LegFact } from '../../../../src/events/facts.ts';
+import type { CallbackFact } from '../../../../src/events/facts.ts';
+import { legFact as leg } from '../../../helpers/fixtures.ts';
 
 const at = (iso: string) => Date.parse(iso);
-const leg = (legId: string, callId: string, iso: string, fields: Partial<LegFact> = {}): LegFact => ({
-  legId,
-  callId,
-  gemeente: 'GM0307',
-  queue: 'kcc',
-  enteredAt: at(iso),
-  outcome: 'answered',
-  outcomeSource: 'event',
-  outcomeAt: at(iso) + 12_000,
-  waitMs: 12_000,
-  category: 'offered',
-  withinServiceLevel: true,
-  transferredFromLegId: null,
-  transferredOut: false,
-  agentId: 'a17',
-  normId: 'vng-kwaliteitshandvest-25s',
-  version: 6,
-  ...fields,
-});
 const flags = (rows: ReturnType<typeof encodeLegs>) =>
   rows.map((r) => [
     r.call_id,

@@ -3,30 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeLegs, encodeSurvey, type LegRow } from '../../../../src/sinks/clickhouse/encode-rows.ts';
 import { PartitionMinutes } from '../../../../src/sinks/clickhouse/partition-minutes.ts';
 import type { LegFact } from '../../../../src/events/facts.ts';
+import { legFact as leg } from '../../../helpers/fixtures.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const DAY_S = 86_400;
 const dayOf = (iso: string) => Math.floor(at(iso) / 1000 / DAY_S);
-
-const leg = (legId: string, callId: string, iso: string, fields: Partial<LegFact> = {}): LegFact => ({
-  legId,
-  callId,
-  gemeente: 'GM0307',
-  queue: 'kcc',
-  enteredAt: at(iso),
-  outcome: 'answered',
-  outcomeSource: 'event',
-  outcomeAt: at(iso) + 12_000,
-  waitMs: 12_000,
-  category: 'offered',
-  withinServiceLevel: true,
-  transferredFromLegId: null,
-  transferredOut: false,
-  agentId: 'a1',
-  normId: 'vng-25s',
-  version: 6,
-  ...fields,
-});
 
 /** Leg rows of partition `p` (encodeLegs puts the call's end-to-end result on its first offered leg). */
 const rows = (p: number, legs: LegFact[], tombstones: LegFact[] = []): LegRow[] =>
@@ -98,7 +79,7 @@ describe('PartitionMinutes', () => {
         short_abandoned: 1,
         transferred_out: 1,
         answered_wait_ms_sum: 12_000,
-        norm_id: 'vng-25s',
+        norm_id: 'vng-kwaliteitshandvest-25s',
         version: 6 + 4,
       },
       {
