@@ -35,6 +35,7 @@ import { sqlDateTime, sqlIdentifier, sqlInteger, sqlStringList } from './sql-lit
 import {
   callbackCounterColumns,
   callbackDueColumns,
+  callStartCounterSelect,
   gemeenteCounterColumns,
   gemeenteLegCounterColumns,
   legCounterColumns,
@@ -233,13 +234,6 @@ export function gemeenteHourSql(database: string, keys: readonly WindowKey[]): s
   const db = sqlIdentifier(database);
   const hourOf = (column: string) => `toUInt32(toStartOfHour(${column}))`;
   const legCounters = gemeenteCounters.map((c) => (gemeenteLegCounters.includes(c) ? c : `${zero} AS ${c}`));
-  const startCounters = gemeenteCounters.map((c) =>
-    c === 'calls'
-      ? 'toUInt64(countIf(isNotNull(is_repeat)))'
-      : c === 'repeat_calls'
-        ? 'toUInt64(countIf(ifNull(is_repeat, 0) = 1))'
-        : zero,
-  );
   return `INSERT INTO ${db}.gemeente_hour (gemeente, hour, ${gemeenteCounters.join(', ')}, version)
 SELECT gemeente, hour, ${gemeenteSums}
 FROM (
@@ -247,7 +241,7 @@ FROM (
   FROM ${db}.gemeente_partition_minute FINAL
   WHERE ${secondWindows(keys, 'minute', 3600, hourOf('minute'))}
   UNION ALL
-  SELECT gemeente, toStartOfHour(started_at) AS hour, ${startCounters.join(', ')}, toUInt64(sum(version))
+  SELECT gemeente, toStartOfHour(started_at) AS hour, ${callStartCounterSelect.join(', ')}, toUInt64(sum(version))
   FROM ${db}.call_starts FINAL
   WHERE ${secondWindows(keys, 'started_at', 3600, hourOf('started_at'))}
   GROUP BY gemeente, hour

@@ -94,6 +94,18 @@ export const gemeenteLegCounterColumns: readonly ColumnDef[] = gemeenteCounterCo
   (c) => c.name !== 'calls' && c.name !== 'repeat_calls',
 );
 
+/**
+ * The gemeente counters as aggregates over call_starts rows (0 for the others): `calls` and
+ * `repeat_calls` in the window of CALL_STARTED; a withheld number (is_repeat NULL) is in neither.
+ */
+export const callStartCounterSelect: readonly string[] = gemeenteCounterColumns.map((c) =>
+  c.name === 'calls'
+    ? 'toUInt64(countIf(isNotNull(is_repeat)))'
+    : c.name === 'repeat_calls'
+      ? 'toUInt64(countIf(ifNull(is_repeat, 0) = 1))'
+      : 'toUInt64(0)',
+);
+
 /** Callback counters by the window of the request and of the completion. */
 export const callbackCounterColumns: readonly ColumnDef[] = [
   col('requested', 'UInt64', 'terugbelverzoeken filed, in the window of the request'),

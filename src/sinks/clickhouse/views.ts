@@ -8,6 +8,7 @@
 import {
   callbackCounterColumns,
   callbackDueColumns,
+  callStartCounterSelect,
   gemeenteCounterColumns,
   gemeenteLegCounterColumns,
   legCounterColumns,
@@ -100,15 +101,7 @@ const gemeenteMinuteBranches = `SELECT gemeente, minute, ${gemeenteCounterColumn
   .join(', ')}, version
       FROM {db}.gemeente_partition_minute FINAL
       UNION ALL
-      SELECT gemeente, toStartOfMinute(started_at) AS minute, ${gemeenteCounterColumns
-        .map((c) =>
-          c.name === 'calls'
-            ? 'toUInt64(countIf(isNotNull(is_repeat)))'
-            : c.name === 'repeat_calls'
-              ? 'toUInt64(countIf(ifNull(is_repeat, 0) = 1))'
-              : zero,
-        )
-        .join(', ')}, toUInt64(sum(version))
+      SELECT gemeente, toStartOfMinute(started_at) AS minute, ${callStartCounterSelect.join(', ')}, toUInt64(sum(version))
       FROM {db}.call_starts FINAL GROUP BY gemeente, minute`;
 
 /** Every analyst view, in creation order. */
