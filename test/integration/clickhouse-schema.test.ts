@@ -304,6 +304,7 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
     // The server counted the minute rows in memory; here every minute is recomputed from the
     // facts, as for a window not held, so the two ways must agree as well as the two engines.
     const notHeld = new PartitionMinutes().apply(legs, surveys).stored;
+    const refresh = refreshStatements(db, dirtyWindows(batch, callbacks), notHeld);
     const inserts: [string, object[]][] = [
       ['call_events', batch.events.map(encodeCallEvent)],
       ['leg_facts', legs],
@@ -318,7 +319,9 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
         ([table, rows]) =>
           `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
       ),
-      ...refreshStatements(db, dirtyWindows(batch, callbacks), notHeld).flat(),
+      ...refresh.minutes,
+      ...refresh.hours,
+      ...refresh.days,
       ...Object.keys(rollupTables).flatMap((table) => [`SELECT '== ${table}'`, rollupQuery(db, table)]),
     ]
       .map((s) => `${s};\n`)

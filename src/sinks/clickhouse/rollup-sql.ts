@@ -261,13 +261,19 @@ GROUP BY gemeente, day`;
 
 // ---- callback rollups -----------------------------------------------------------------------------
 
-/** The latest version of the callbacks that have a stored row matching `rowCondition`. */
+/**
+ * Per callback with a stored row matching `rowCondition`: its latest version's `fields` as the
+ * tuple `s` (in that order) and the version `v`. The callbacks are joined, not looked up with `IN
+ * (subquery)`: 18.16 runs such a subquery again for every query level around it, which made the
+ * recompute read callback_facts several times over (the join is run once; measured in
+ * docs/performance.md).
+ */
 function latestCallbacksSql(db: string, fields: readonly string[], rowCondition: string): string {
-  return `SELECT gemeente, callback_id, ${fields.map((f, i) => `s.${i + 1} AS ${f}`).join(', ')}, v AS version
-    FROM (SELECT gemeente, callback_id, argMax(tuple(${fields.join(', ')}), version) AS s, max(version) AS v
-          FROM ${db}.callback_facts
-          WHERE callback_id IN (SELECT callback_id FROM ${db}.callback_facts WHERE ${rowCondition})
-          GROUP BY gemeente, callback_id)`;
+  return `SELECT gemeente, callback_id, argMax(tuple(${fields.join(', ')}), version) AS s, max(version) AS v
+    FROM ${db}.callback_facts
+    ANY INNER JOIN (SELECT DISTINCT gemeente, callback_id FROM ${db}.callback_facts WHERE ${rowCondition}) AS touched
+    USING (gemeente, callback_id)
+    GROUP BY gemeente, callback_id`;
 }
 
 /** A Nullable DateTime's minute in epoch seconds, 0 when NULL (never a dirty window). */
@@ -288,13 +294,10 @@ export function callbackMinuteSql(database: string, keys: readonly WindowKey[]):
     `${gemeentenOf(keys)} AND (${dirty(minuteSecondsOf('requested_at'))} OR ${dirty(minuteSecondsOf('completed_at'))})`,
   );
   return `INSERT INTO ${db}.callback_minute (gemeente, queue, minute, ${callbackCounters.join(', ')}, version)
-SELECT gemeente, q, toDateTime(e.2, 'UTC') AS minute,
-       sum(e.1 = 1), sum(e.1 = 2), sum(e.1 = 2 AND reached), sum(version)
-FROM (
-  SELECT gemeente, ifNull(queue, '') AS q, ifNull(outcome = 'REACHED', 0) AS reached, version,
-         arrayJoin([(toUInt8(1), ${minuteSecondsOf('requested_at')}), (toUInt8(2), ${minuteSecondsOf('completed_at')})]) AS e
-  FROM (${latest})
-)
+SELECT gemeente, ifNull(s.1, '') AS q, toDateTime(e.2, 'UTC') AS minute,
+       sum(e.1 = 1), sum(e.1 = 2), sum(e.1 = 2 AND ifNull(s.4 = 'REACHED', 0)), sum(v)
+FROM (${latest})
+ARRAY JOIN [(toUInt8(1), ${minuteSecondsOf('s.2')}), (toUInt8(2), ${minuteSecondsOf('s.3')})] AS e
 WHERE ${windowSetCondition(keys, 'e.2', 'q')}
 GROUP BY gemeente, q, e.2`;
 }
@@ -323,16 +326,13 @@ export function callbackDueDaySql(database: string, keys: readonly WindowKey[]):
     `${gemeentenOf(keys)} AND (${windowSetCondition(keys, 'ifNull(toUInt32(due_date), 0)', "ifNull(queue, '')")}
        OR hasAny(arrayMap(x -> toUInt32(x), earlier_due_dates), ${days}))`,
   );
+  // e: (1, the due date) and (0, each date it was due before): counted once, versioned everywhere.
   return `INSERT INTO ${db}.callback_due_day (gemeente, queue, due_date, ${dueCounters.join(', ')}, version)
-SELECT gemeente, q, toDate(toUInt16(e.2)) AS due_date,
-       sum(e.1), sum(e.1 * n_on_time), sum(e.1 * n_late), sum(e.1 * n_open), sum(version)
-FROM (
-  SELECT gemeente, ifNull(queue, '') AS q, version,
-         ifNull(on_time = 1, 0) AS n_on_time, ifNull(on_time = 0, 0) AS n_late, isNull(completed_at) AS n_open,
-         arrayJoin(arrayConcat([(toUInt8(1), toUInt32(ifNull(toUInt32(due_date), 0)))],
-                               arrayMap(x -> (toUInt8(0), toUInt32(x)), earlier_due_dates))) AS e
-  FROM (${latest})
-)
+SELECT gemeente, ifNull(s.1, '') AS q, toDate(toUInt16(e.2)) AS due_date,
+       sum(e.1), sum(e.1 * ifNull(s.4 = 1, 0)), sum(e.1 * ifNull(s.4 = 0, 0)), sum(e.1 * isNull(s.3)), sum(v)
+FROM (${latest})
+ARRAY JOIN arrayConcat([(toUInt8(1), toUInt32(ifNull(toUInt32(s.2), 0)))],
+                       arrayMap(x -> (toUInt8(0), toUInt32(x)), s.5)) AS e
 WHERE ${windowSetCondition(keys, 'e.2', 'q')}
 GROUP BY gemeente, q, e.2`;
 }
@@ -348,20 +348,26 @@ export interface StoredMinuteWindows {
 }
 
 /**
- * Every statement that brings the rollups up to date with the facts of the dirty windows, in
- * phases: the statements of a phase are independent (run them in parallel), a phase needs the one
+ * Every statement that brings the rollups up to date with the facts of the dirty windows, by
+ * level: the statements of a level are independent (run them side by side), a level needs the one
  * before (minute rows, then hour rows from minutes, then day rows from hours). The per-partition
- * minute rows the processor holds are written before these (writer.ts); `stored` are the ones it
- * does not hold. At most `maxWindowsPerStatement` windows per statement, so each stays well below
- * 18.16's max_query_size (256 KiB): a window is about 15 bytes, and a statement lists them up to 3
- * times.
+ * minute rows the processor holds are written by the writer (writer.ts), independent of the
+ * minute statements here; `stored` are the ones it does not hold. At most
+ * `maxWindowsPerStatement` windows per statement, so each stays well below 18.16's
+ * max_query_size (256 KiB): a window is about 15 bytes, and a statement lists them up to 3 times.
  */
+export interface RollupRefresh {
+  readonly minutes: readonly string[];
+  readonly hours: readonly string[];
+  readonly days: readonly string[];
+}
+
 export function refreshStatements(
   database: string,
   dirty: DirtyWindows,
   stored: StoredMinuteWindows,
   maxWindowsPerStatement = 2000,
-): string[][] {
+): RollupRefresh {
   // One statement covers one kind of scope; queue and gemeente scopes never mix in a set.
   const each = (
     windows: ScopedWindows,
@@ -374,21 +380,21 @@ export function refreshStatements(
     }
     return statements;
   };
-  return [
-    [
+  return {
+    minutes: [
       ...each(stored.queueMinutes, queueMinuteSql),
       ...each(stored.gemeenteMinutes, gemeenteMinuteSql),
       ...each(dirty.callbackMinutes, callbackMinuteSql),
       ...each(dirty.dueDays, callbackDueDaySql),
     ],
-    [
+    hours: [
       ...each(hoursOf(dirty.queueMinutes), queueHourSql),
       ...each(hoursOf(dirty.gemeenteMinutes), gemeenteHourSql),
       ...each(localDaysOf(dirty.callbackMinutes), callbackDaySql),
     ],
-    [
+    days: [
       ...each(localDaysOf(dirty.queueMinutes), queueDaySql),
       ...each(localDaysOf(dirty.gemeenteMinutes), gemeenteDaySql),
     ],
-  ].filter((phase) => phase.length > 0);
+  };
 }
