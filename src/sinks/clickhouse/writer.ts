@@ -17,7 +17,7 @@ import type { StreefcijferRow } from '../../config/targets.ts';
 import { KPI_METRIC_NAMES } from '../../domain/kpi.ts';
 import type { FactSink, SinkBatch } from '../../pipeline/contracts.ts';
 import type { CallEvent } from '../../events/call-event.ts';
-import { dirtyWindows, planCallbacks, type StoredCallback } from './dirty-windows.ts';
+import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
 import {
   encodeCall,
   encodeCallback,
@@ -49,7 +49,7 @@ import {
   type StoredEventRow,
 } from './read-queries.ts';
 import { PartitionMinutes } from './partition-minutes.ts';
-import { refreshStatements } from './rollup-sql.ts';
+import { refreshStatements, type StoredMinuteWindows } from './rollup-sql.ts';
 import {
   repeatCorrections,
   repeatsCausedBy,
@@ -144,6 +144,10 @@ export class ClickHouseSink implements FactSink {
    * @throws SinkError; `canRetry` tells whether repeating the write can help.
    */
   async write(batch: SinkBatch): Promise<void> {
+    const callbacks =
+      batch.callbacks.length === 0
+        ? []
+        : planCallbacks(batch.callbacks, await this.#storedCallbacks(batch.callbacks));
     const partitionOf = (callId: string): number => {
       const partition = batch.callPartitions.get(callId);
       if (partition === undefined)
@@ -152,18 +156,9 @@ export class ClickHouseSink implements FactSink {
     };
     const legs = encodeLegs(batch.legs, batch.legTombstones, partitionOf);
     const surveys = batch.surveys.map((s) => encodeSurvey(s, partitionOf(s.callId)));
-    // A flush is a chain of round trips that holds consumption up, so every step that does not
-    // need the one before runs beside it. The two reads need the store as it was before this
-    // batch's facts (the stored callbacks' earlier due dates; the days held from the start), and
-    // read no table the ledger is written to.
-    const [storedCallbacks] = await Promise.all([
-      batch.callbacks.length === 0 ? undefined : this.#storedCallbacks(batch.callbacks),
-      this.#learnStoredDays(this.#minutes.unknownPartitions(legs, surveys)),
-      this.#insert('call_events', batch.events.map(encodeCallEvent)),
-    ]);
-    const callbacks = storedCallbacks === undefined ? [] : planCallbacks(batch.callbacks, storedCallbacks);
-    // The ledger before the facts: a call with stored facts has its whole history stored, which
-    // is what a late event of it is settled against.
+    // Before this batch's facts are stored: the days they fall on are then held from the start.
+    await this.#learnStoredDays(this.#minutes.unknownPartitions(legs, surveys));
+    await this.#insert('call_events', batch.events.map(encodeCallEvent));
     await Promise.all([
       this.#insert('leg_facts', legs),
       this.#insert('call_facts', batch.calls.map(encodeCall)),
@@ -175,54 +170,46 @@ export class ClickHouseSink implements FactSink {
       ),
     ]);
     // Repeat flags need every processor's call starts: raise them from what is stored now.
-    const stored = await Promise.all(
-      chunks(batch.callStarts, this.#maxIds).map(async (starts) => {
-        const repeatSql = storedStartsSql(this.#db, starts);
-        return { starts, rows: repeatSql === undefined ? [] : await this.#select<StoredStartRow>(repeatSql) };
-      }),
-    );
-    const raised = stored.flatMap(({ rows }) => repeatCorrections(rows));
+    const raised: CallStartFact[] = [];
     // Stored repeats these starts cause: their windows are recomputed too, in case a write
     // killed after storing their raise never recomputed them (see reconcile-repeats.ts).
-    const caused = stored.flatMap(({ rows, starts }) => repeatsCausedBy(rows, starts));
-    // Only for the dirty windows: the raised facts are written here, the caused ones are stored.
+    const caused: CallStartFact[] = [];
+    for (const starts of chunks(batch.callStarts, this.#maxIds)) {
+      const repeatSql = storedStartsSql(this.#db, starts);
+      if (repeatSql === undefined) continue;
+      const stored = await this.#select<StoredStartRow>(repeatSql);
+      raised.push(...repeatCorrections(stored));
+      caused.push(...repeatsCausedBy(stored, starts));
+    }
+    await this.#insert('call_starts', raised.map(encodeCallStart));
+    // Only for the dirty windows: the raised facts are written above, the caused ones are stored.
     const withRaised =
       raised.length + caused.length === 0
         ? batch
         : { ...batch, callStarts: [...batch.callStarts, ...raised, ...caused] };
     const minutes = this.#minutes.apply(legs, surveys);
-    const refresh = refreshStatements(this.#db, dirtyWindows(withRaised, callbacks), minutes.stored);
-    // Minute rows read facts only; the hours read the minute rows and the call starts (repeats).
     await Promise.all([
-      this.#insert('call_starts', raised.map(encodeCallStart)),
       this.#insert('queue_partition_minute', minutes.queueRows),
       this.#insert('gemeente_partition_minute', minutes.gemeenteRows),
-      ...refresh.minutes.map((statement) => this.#command(statement)),
     ]);
-    await Promise.all(refresh.hours.map((statement) => this.#command(statement)));
-    await Promise.all(refresh.days.map((statement) => this.#command(statement)));
-    await Promise.all([this.#writeWatermark(batch), this.#writePartitionWatermarks(batch)]);
-  }
-
-  async #writeWatermark(batch: SinkBatch): Promise<void> {
-    if (batch.watermarkMs === undefined) return;
-    await this.#insert('processor_progress', [
-      { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
-    ]);
-  }
-
-  async #writePartitionWatermarks(batch: SinkBatch): Promise<void> {
-    if (batch.partitionWatermarks === undefined) return;
-    const { topic, watermarks } = batch.partitionWatermarks;
-    await this.#insert(
-      'partition_progress',
-      [...watermarks].map(([p, ms]) => ({
-        consumer_group: batch.consumerGroup,
-        topic,
-        kafka_partition: p,
-        watermark_ms: Math.max(0, Math.floor(ms)),
-      })),
-    );
+    await this.#refreshRollups(dirtyWindows(withRaised, callbacks), minutes.stored);
+    if (batch.watermarkMs !== undefined) {
+      await this.#insert('processor_progress', [
+        { consumer_group: batch.consumerGroup, watermark_ms: Math.max(0, Math.floor(batch.watermarkMs)) },
+      ]);
+    }
+    if (batch.partitionWatermarks !== undefined) {
+      const { topic, watermarks } = batch.partitionWatermarks;
+      await this.#insert(
+        'partition_progress',
+        [...watermarks].map(([p, ms]) => ({
+          consumer_group: batch.consumerGroup,
+          topic,
+          kafka_partition: p,
+          watermark_ms: Math.max(0, Math.floor(ms)),
+        })),
+      );
+    }
   }
 
   /** The stored call-state events of calls (for late events of calls no longer in memory), oldest first. */
@@ -388,6 +375,13 @@ export class ClickHouseSink implements FactSink {
     const days = new Map<number, number[]>(partitions.map((p) => [p, []]));
     for (const { p, d } of rows) days.get(Number(p))?.push(Number(d));
     for (const [partition, stored] of days) this.#minutes.learnStoredDays(partition, stored, generation);
+  }
+
+  async #refreshRollups(dirty: DirtyWindows, stored: StoredMinuteWindows): Promise<void> {
+    const { minutes, hours, days } = refreshStatements(this.#db, dirty, stored);
+    for (const level of [minutes, hours, days]) {
+      await Promise.all(level.map((statement) => this.#command(statement)));
+    }
   }
 
   async #command(query: string): Promise<void> {
