@@ -202,6 +202,8 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
         openCallbackHorizonMs: config.processing.openCallbackHorizonDays * 24 * 3600 * 1000,
         batchMaxRows: config.clickhouse.batchMaxRows,
         batchMaxWaitMs: config.clickhouse.batchMaxWaitMs,
+        backlogBatchMaxRows: config.clickhouse.backlogBatchMaxRows,
+        backlogBatchMaxWaitMs: config.clickhouse.backlogBatchMaxWaitMs,
         consumerGroup: config.kafka.groupId,
       },
       reader: switchEventReader({

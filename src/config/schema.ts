@@ -192,6 +192,9 @@ export const configSchema = z
         retentionMonths: z.number().int().positive().default(84),
         batchMaxRows: z.number().int().positive().default(10_000),
         batchMaxWaitMs: z.number().int().positive().default(1000),
+        /** While at least batchMaxRows messages wait unread in Kafka: larger, fewer flushes. */
+        backlogBatchMaxRows: z.number().int().positive().default(50_000),
+        backlogBatchMaxWaitMs: z.number().int().positive().default(5000),
       })
       .prefault({}),
     http: z

@@ -13,6 +13,8 @@ interface PartitionProgress {
   maxEventAt: number;
   /** Whether everything written to it had been read, by the latest evidence (a fetch or a probe). */
   caughtUp: boolean;
+  /** How many messages were written to it and not yet read, by the latest evidence (0 before any). */
+  unread: number;
   /** When its latest message arrived, or when it was assigned. */
   lastMessageAt: number;
   /** When it was assigned (or a rebalance began): end offsets probed before then say nothing of now. */
@@ -67,11 +69,17 @@ export class PartitionClock {
     if (readUpTo > p.maxEventAt) p.maxEventAt = readUpTo;
   }
 
-  /** A fetch of the partition was handled; `caughtUp` when the fetch said it reached the end. */
-  fetched(partition: number, caughtUp: boolean | undefined): void {
+  /**
+   * A fetch of the partition was handled; `unread`, when the fetch told where the partition ends,
+   * is how many messages are left after it (0: it reached the end).
+   */
+  fetched(partition: number, unread: number | undefined): void {
     const p = this.#progress(partition);
     p.lastMessageAt = this.#options.now();
-    if (caughtUp !== undefined) p.caughtUp = caughtUp;
+    if (unread !== undefined) {
+      p.caughtUp = unread <= 0;
+      p.unread = Math.max(0, unread);
+    }
   }
 
   /**
@@ -82,6 +90,14 @@ export class PartitionClock {
     const p = this.#partitions.get(partition);
     if (p === undefined || probedAt < p.assignedAt) return;
     p.caughtUp = nextToRead >= highWatermark;
+    p.unread = Math.max(0, highWatermark - nextToRead);
+  }
+
+  /** Messages written to the owned partitions and not yet read, by the latest evidence: the backlog. */
+  unread(): number {
+    let sum = 0;
+    for (const p of this.#partitions.values()) sum += p.unread;
+    return sum;
   }
 
   /**
@@ -119,6 +135,12 @@ export class PartitionClock {
 
   #fresh(): PartitionProgress {
     const now = this.#options.now();
-    return { maxEventAt: Number.NEGATIVE_INFINITY, caughtUp: false, lastMessageAt: now, assignedAt: now };
+    return {
+      maxEventAt: Number.NEGATIVE_INFINITY,
+      caughtUp: false,
+      unread: 0,
+      lastMessageAt: now,
+      assignedAt: now,
+    };
   }
 }

@@ -46,6 +46,14 @@ export interface ProcessorOptions {
   readonly openCallbackHorizonMs: number;
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
+  /**
+   * While the owned partitions hold at least `batchMaxRows` unread messages (a replay, or a
+   * processor catching up), a flush waits for this many rows or this age instead: each flush costs
+   * ClickHouse a recompute of every window it touches, whatever its size, and latency means
+   * nothing for messages that waited in Kafka anyway. @default batchMaxRows, batchMaxWaitMs
+   */
+  readonly backlogBatchMaxRows?: number;
+  readonly backlogBatchMaxWaitMs?: number;
   readonly consumerGroup: string;
 }
 
@@ -259,7 +267,7 @@ export class Processor implements MessageHandler {
     if (last !== undefined)
       this.#clock.fetched(
         last.partition,
-        position === undefined ? undefined : last.offset + 1 >= position.highWatermark,
+        position === undefined ? undefined : position.highWatermark - (last.offset + 1),
       );
     this.#advance();
   }
@@ -287,13 +295,16 @@ export class Processor implements MessageHandler {
     this.#drain();
   }
 
-  /** True when the buffer is big or old enough to write. */
+  /** True when the buffer is big or old enough to write (larger and older while far behind). */
   needsFlush(): boolean {
     const rows = this.#bufferedRows();
     if (rows === 0) return false;
-    if (rows >= this.#deps.options.batchMaxRows) return true;
+    const { batchMaxRows, batchMaxWaitMs, backlogBatchMaxRows, backlogBatchMaxWaitMs } = this.#deps.options;
+    const behind = this.#clock.unread() >= batchMaxRows;
+    if (rows >= (behind ? (backlogBatchMaxRows ?? batchMaxRows) : batchMaxRows)) return true;
     const since = this.#pending.bufferedSince;
-    return since !== undefined && this.#deps.now() - since >= this.#deps.options.batchMaxWaitMs;
+    const maxWait = behind ? (backlogBatchMaxWaitMs ?? batchMaxWaitMs) : batchMaxWaitMs;
+    return since !== undefined && this.#deps.now() - since >= maxWait;
   }
 
   /**
