@@ -16,7 +16,7 @@ import type { SurveyAnswered } from '../../../../src/events/call-event.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact } from '../../../../src/events/facts.ts';
 import { BusinessMetrics } from '../../../../src/sinks/prometheus/business-metrics.ts';
 import { SurveyTracker } from '../../../../src/transforms/track-surveys/survey-tracker.ts';
-import { exampleConfig } from '../../../helpers/fixtures.ts';
+import { exampleConfig, legFact } from '../../../helpers/fixtures.ts';
 
 const config = exampleConfig();
 const topology = new Topology(config);
@@ -89,23 +89,7 @@ async function net(total: string, retracted: string): Promise<Record<string, num
 }
 
 function leg(fields: Partial<LegFact> & Pick<LegFact, 'legId' | 'queue'>): LegFact {
-  return {
-    callId: 'c1',
-    gemeente: 'GM0307',
-    enteredAt: at('2026-11-23T09:00:00Z'),
-    outcome: 'answered',
-    outcomeSource: 'event',
-    outcomeAt: at('2026-11-23T09:00:12Z'),
-    waitMs: 12_000,
-    category: 'offered',
-    withinServiceLevel: true,
-    transferredFromLegId: null,
-    transferredOut: false,
-    agentId: 'a17',
-    normId: 'vng-kwaliteitshandvest-25s',
-    version: 4,
-    ...fields,
-  };
+  return legFact(fields.legId, 'c1', '2026-11-23T09:00:00Z', { version: 4, ...fields });
 }
 
 function call(fields: Partial<CallFact> = {}): CallFact {
