@@ -199,11 +199,13 @@ function httpsTls(read: EnvReader, url: URL, urlVariable: string, prefix: string
 /** Reads variables and the files they name, with errors that say which variable to fix. */
 class EnvReader {
   readonly fromFallback: EndpointVariable[] = [];
+  readonly env: NodeJS.ProcessEnv;
+  readonly fallbacks: EndpointFallbacks;
 
-  constructor(
-    readonly env: NodeJS.ProcessEnv,
-    readonly fallbacks: EndpointFallbacks,
-  ) {}
+  constructor(env: NodeJS.ProcessEnv, fallbacks: EndpointFallbacks) {
+    this.env = env;
+    this.fallbacks = fallbacks;
+  }
 
   /** An endpoint variable, else the caller's fallback (noted), else a ConfigError. */
   endpoint(name: EndpointVariable, what: string): string {

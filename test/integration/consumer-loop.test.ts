@@ -25,7 +25,11 @@ class RecordingHandler implements MessageHandler {
   #received = new Map<number, number>();
   #flushed = 0;
 
-  constructor(private readonly acknowledges: (partition: number) => boolean) {}
+  readonly #acknowledges: (partition: number) => boolean;
+
+  constructor(acknowledges: (partition: number) => boolean) {
+    this.#acknowledges = acknowledges;
+  }
 
   get acknowledgedCount(): number {
     return this.#flushed;
@@ -66,7 +70,7 @@ class RecordingHandler implements MessageHandler {
   flush(): Promise<Map<number, number>> {
     this.#flushed = this.handled.length;
     return Promise.resolve(
-      new Map([...this.#received].filter(([partition]) => this.acknowledges(partition))),
+      new Map([...this.#received].filter(([partition]) => this.#acknowledges(partition))),
     );
   }
 

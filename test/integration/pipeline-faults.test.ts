@@ -91,16 +91,16 @@ class Supervised {
   /** Orphan-path events counted by every process that ran here, read just before each kill or stop. */
   orphans = 0;
 
-  constructor(
-    private readonly names: RunNames,
-    port: number,
-  ) {
+  readonly #names: RunNames;
+
+  constructor(names: RunNames, port: number) {
+    this.#names = names;
     this.port = port;
     this.#child = this.#start();
   }
 
   #start(): ChildProcess {
-    const child = startProcessorProcess(endpoints, this.names, this.port);
+    const child = startProcessorProcess(endpoints, this.#names, this.port);
     child.once('exit', () => {
       if (!this.#wanted) return;
       this.restarts++;

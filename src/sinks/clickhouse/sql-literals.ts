@@ -37,9 +37,33 @@ export function sqlStringList(values: Iterable<string>): string {
   return `(${items.join(', ')})`;
 }
 
-/** 'YYYY-MM-DD hh:mm:ss' in UTC for an epoch-millisecond instant (the sub-second part is dropped). */
+const msPerDay = 86_400_000;
+const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+/** 'YYYY-MM-DD ' by day since the epoch, bounded: a backlog of many years clears it now and then. */
+const dayTexts = new Map<number, string>();
+
+/** 'YYYY-MM-DD ' of a UTC day; Date's formatting is the slow part, so once per day. */
+function utcDayText(day: number): string {
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    if (dayTexts.size >= 4096) dayTexts.clear();
+    text = `${new Date(day * msPerDay).toISOString().slice(0, 10)} `;
+    dayTexts.set(day, text);
+  }
+  return text;
+}
+
+/**
+ * 'YYYY-MM-DD hh:mm:ss' in UTC for an epoch-millisecond instant (the sub-second part is dropped).
+ * Every row bereik writes holds one or more: Date.toISOString per value was the largest single
+ * cost of encoding them.
+ */
 export function utcDateTimeText(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const day = Math.floor(epochMs / msPerDay);
+  const secondOfDay = Math.floor((epochMs - day * msPerDay) / 1000);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return `${utcDayText(day)}${twoDigits[hour]}:${twoDigits[minute]}:${twoDigits[secondOfDay % 60]}`;
 }
 
 /** A DateTime('UTC') literal for an instant in epoch seconds. */

@@ -33,4 +33,24 @@ describe('sql-literals', () => {
     expect(sqlDate('2026-11-25')).toBe("toDate('2026-11-25')");
     expect(() => sqlDate('25-11-2026')).toThrow(TypeError);
   });
+
+  it('writes the same UTC text as Date.toISOString for any instant, midnights and leap days included', () => {
+    const viaDate = (ms: number) =>
+      new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const instants = [
+      Date.UTC(2000, 0, 1),
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 500),
+      Date.UTC(2027, 0, 1),
+      Date.UTC(2099, 11, 31, 12, 0, 0, 1),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+    ];
+    // A fixed linear congruential sequence: many instants over a century, the same every run.
+    let seed = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      instants.push(Date.UTC(2000, 0, 1) + (seed / 2 ** 31) * 100 * 365.25 * 86_400_000);
+    }
+    for (const ms of instants) expect(utcDateTimeText(ms)).toBe(viaDate(ms));
+  });
 });
