@@ -12,6 +12,7 @@
  * rollups (minute, then hour, then day), then the watermark, so a stored watermark means
  * everything before it is stored, rollups included.
  */
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StreefcijferRow } from '../../config/targets.ts';
 import { KPI_METRIC_NAMES } from '../../domain/kpi.ts';
@@ -48,6 +49,7 @@ import {
   type StoredCallbackRow,
   type StoredEventRow,
 } from './read-queries.ts';
+import { jsonEachRowSlices } from './json-rows.ts';
 import { PartitionMinutes } from './partition-minutes.ts';
 import { refreshStatements, type StoredMinuteWindows } from './rollup-sql.ts';
 import {
@@ -166,11 +168,11 @@ export class ClickHouseSink implements FactSink {
     const surveys = batch.surveys.map((s) => encodeSurvey(s, partitionOf(s.callId)));
     // Before this batch's facts are stored: the days they fall on are then held from the start.
     await this.#learnStoredDays(this.#minutes.unknownPartitions(legs, surveys));
-    await this.#insert('call_events', batch.events.map(encodeCallEvent));
+    await this.#insert('call_events', batch.events, encodeCallEvent);
     await Promise.all([
       this.#insert('leg_facts', legs),
-      this.#insert('call_facts', batch.calls.map(encodeCall)),
-      this.#insert('call_starts', batch.callStarts.map(encodeCallStart)),
+      this.#insert('call_facts', batch.calls, encodeCall),
+      this.#insert('call_starts', batch.callStarts, encodeCallStart),
       this.#insert('survey_answers', surveys),
       this.#insert(
         'callback_facts',
@@ -189,7 +191,7 @@ export class ClickHouseSink implements FactSink {
       raised.push(...repeatCorrections(stored));
       caused.push(...repeatsCausedBy(stored, starts));
     }
-    await this.#insert('call_starts', raised.map(encodeCallStart));
+    await this.#insert('call_starts', raised, encodeCallStart);
     // Only for the dirty windows: the raised facts are written above, the caused ones are stored.
     const withRaised =
       raised.length + caused.length === 0
@@ -400,16 +402,22 @@ export class ClickHouseSink implements FactSink {
     }
   }
 
-  async #insert(table: string, values: readonly object[]): Promise<void> {
-    if (values.length === 0) return;
+  /**
+   * INSERT ... FORMAT JSONEachRow of `items` (`encode`d to rows), streamed: the body is serialised
+   * while ClickHouse reads it, instead of all of it before the request starts.
+   */
+  async #insert<T>(table: string, items: readonly T[], encode?: (item: T) => object): Promise<void> {
+    if (items.length === 0) return;
+    const query = `INSERT INTO ${this.#db}.${table} FORMAT JSONEachRow`;
     try {
-      await this.#client.insert({
-        table: `${this.#db}.${table}`,
-        values: [...values],
-        format: 'JSONEachRow',
+      const result = await this.#client.exec({
+        query,
+        values: Readable.from(jsonEachRowSlices(items, encode), { objectMode: false }),
       });
+      // The answer to an INSERT is empty; reading it to the end frees the connection.
+      for await (const _ of result.stream);
     } catch (error) {
-      throw toSinkError(error, `INSERT INTO ${this.#db}.${table} FORMAT JSONEachRow (${values.length} rows)`);
+      throw toSinkError(error, `${query} (${items.length} rows)`);
     }
   }
 
