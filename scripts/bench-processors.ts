@@ -29,11 +29,32 @@ function memoryMiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux, getconf CLK_TCK). */
+const USER_HZ = 100;
+
+/** CPU seconds (user and system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Processors of one group on a backlog, timed from their start to every offset committed. */
 export interface TimedProcessors {
   readonly seconds: number;
   /** The highest peak RSS (VmHWM) of any of them. */
   readonly peakMiB: number;
+  /**
+   * CPU seconds (user and system) they used together until everything was committed: on a shared
+   * machine a steadier measure of their work than the rate.
+   */
+  readonly cpuSeconds: number;
   /** The first one's RSS and the group's committed messages, every second. */
   readonly samples: readonly RssSample[];
   /** Their HTTP ports, the first the run's own. */
@@ -93,6 +114,7 @@ export async function timeProcessors(
     finished = true;
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
   sample();
   clearInterval(sampler);
   clearInterval(series);
@@ -101,7 +123,7 @@ export async function timeProcessors(
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(exits);
   };
-  return { seconds, peakMiB: peak, samples, ports, stop };
+  return { seconds, peakMiB: peak, cpuSeconds: cpu, samples, ports, stop };
 }
 
 /** Messages of the run's topic the run's group has committed (from Kafka: no load on the processors). */

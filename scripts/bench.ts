@@ -57,7 +57,7 @@ import {
 import { CREATED_TOPIC_PARTITIONS } from '../src/sources/kafka/topics.ts';
 import { clickhouseClientOptions } from '../src/sinks/clickhouse/client-options.ts';
 import { stackDir } from '../src/stack/paths.ts';
-import { clickhouseBreakdown, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
+import { clickhouseBreakdown, clickhouseCpu, cpuBreakdown, foldedStacks } from './profile-breakdown.ts';
 import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
 import { flatness, writeRssPlot, type RssSample } from './rss-plot.ts';
 import { steadyCallsPerDay } from './bench-live-traffic.ts';
@@ -317,6 +317,9 @@ interface BacklogRun {
   readonly seconds: number;
   readonly peakMiB: number;
   readonly outcomes: Readonly<Record<string, number>>;
+  /** CPU seconds per million messages: the processor's, and ClickHouse's on the run's statements. */
+  readonly processorCpuPerMillion: number;
+  readonly clickhouseCpuPerMillion: number;
 }
 
 /** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
@@ -358,8 +361,19 @@ async function runBacklog(
   log(
     `  events by result: ${JSON.stringify(outcomes)} (late events settled against the store: ${outcomes['orphan'] ?? 0})`,
   );
+  const clickhouse = createClient(clickhouseClientOptions(endpoints.clickhouse.url));
+  const statements = await clickhouseCpu(clickhouse, names.database, profileSince).finally(() =>
+    clickhouse.close(),
+  );
+  const perMillion = (cpuSeconds: number) => (cpuSeconds / size) * 1_000_000;
+  const processorCpuPerMillion = perMillion(run.cpuSeconds);
+  const clickhouseCpuPerMillion = perMillion(statements.userSeconds + statements.systemSeconds);
+  // The rate moves with whatever else the machine runs; the CPU each side spent moves far less.
+  log(
+    `  CPU: processor ${run.cpuSeconds.toFixed(1)} s (user and system), ClickHouse ${statements.userSeconds.toFixed(1)} s user and ${statements.systemSeconds.toFixed(1)} s system in ${statements.statements} statements; per million messages ${processorCpuPerMillion.toFixed(1)} s and ${clickhouseCpuPerMillion.toFixed(1)} s`,
+  );
   if (profile) await printProfile(profileDir, names.database, profileSince);
-  return { rate, seconds, peakMiB, outcomes };
+  return { rate, seconds, peakMiB, outcomes, processorCpuPerMillion, clickhouseCpuPerMillion };
 }
 
 /** The RSS series of a run: how flat it stays after warm-up, and the files that plot it. */
@@ -486,10 +500,13 @@ await admin.disconnect();
 // 6. Everything in one place, each rate against the bare consumer.
 const rateLine = (what: string, rate: number, note = '') =>
   `${what.padEnd(26)} ${Math.round(rate).toLocaleString('en').padStart(10)} msg/s ${`${((rate / bareRate) * 100).toFixed(1)} %`.padStart(8)} of bare${note}`;
+const cpuLine = (what: string, run: BacklogRun) =>
+  `${`${what}, CPU`.padEnd(26)} ${run.processorCpuPerMillion.toFixed(1).padStart(10)} s processor, ${run.clickhouseCpuPerMillion.toFixed(1)} s ClickHouse, per million messages`;
 summary.push(
   rateLine('bare kafkajs consumer', bareRate),
   rateLine('avsc decoding alone', decodeRate),
   rateLine('bereik ordered', ordered.rate, `, peak RSS ${ordered.peakMiB.toFixed(0)} MiB`),
+  cpuLine('bereik ordered', ordered),
 );
 if (disordered !== undefined)
   summary.push(
@@ -498,6 +515,7 @@ if (disordered !== undefined)
       disordered.rate,
       `, peak RSS ${disordered.peakMiB.toFixed(0)} MiB, ${((disordered.rate / ordered.rate) * 100).toFixed(0)} % of ordered`,
     ),
+    cpuLine('bereik disordered', disordered),
   );
 for (const { count, rate, peakMiB } of scaled)
   summary.push(

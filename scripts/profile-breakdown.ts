@@ -158,6 +158,51 @@ WHERE toUInt8(type) = 2 AND event_time >= toDateTime(${Math.floor(since)}) AND p
   return [...kinds].map(([kind, k]) => ({ kind, ...k })).sort((a, b) => b.durationMs - a.durationMs);
 }
 
+/** CPU seconds ClickHouse spent on a run's statements (user, system), and how many statements. */
+export interface ClickHouseCpu {
+  readonly statements: number;
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+}
+
+/** ClickHouse's CPU on the statements that name `database`, since `since` (epoch seconds). */
+export async function clickhouseCpu(
+  client: ClickHouseClient,
+  database: string,
+  since: number,
+): Promise<ClickHouseCpu> {
+  await client.command({ query: 'SYSTEM FLUSH LOGS' });
+  const where = `toUInt8(type) = 2 AND event_time >= toDateTime(${Math.floor(since)}) AND position(query, '${database}.') > 0`;
+  // 18.16 keeps ProfileEvents as two arrays, current ClickHouse as a Map.
+  const counters = [
+    (name: string) => `ProfileEvents.Values[indexOf(ProfileEvents.Names, '${name}')]`,
+    (name: string) => `ProfileEvents['${name}']`,
+  ];
+  let lastError: unknown;
+  for (const counter of counters) {
+    try {
+      const result = await client.query({
+        query: `SELECT count() AS n, sum(${counter('UserTimeMicroseconds')}) / 1e6 AS user, sum(${counter('SystemTimeMicroseconds')}) / 1e6 AS system
+FROM system.query_log WHERE ${where}`,
+        format: 'JSONEachRow',
+      });
+      const [row] = await result.json<{
+        n: number | string;
+        user: number | string;
+        system: number | string;
+      }>();
+      return {
+        statements: Number(row?.n ?? 0),
+        userSeconds: Number(row?.user ?? 0),
+        systemSeconds: Number(row?.system ?? 0),
+      };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 /** "insert leg_facts", "recompute queue_minute", "read call_starts", ... */
 function statementKind(query: string, database: string): string {
   const q = query.replaceAll(`${database}.`, '').replace(/\s+/g, ' ').trim();
