@@ -426,6 +426,27 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
   const perDay = (db: string, queue: string) =>
     rows(`SELECT * FROM ${db}.bereikbaarheid_per_dag WHERE queue = '${queue}' ORDER BY day`);
 
+  it('stores the text of events as it came: tabs, line breaks, backslashes, quotes and \\N', async () => {
+    const { sink } = await freshSink();
+    const odd = ['tab\there', 'two\nlines\r', 'back\\slash', "it's", '\\N', 'ünïcode 🙂'];
+    const callId = `call\t${odd.join('|')}`;
+    const events: LedgerRow[] = odd.map((text, i) =>
+      ledger(0, 100 + i, {
+        eventId: `e-${text}`,
+        type: 'QUEUE_ENTERED',
+        occurredAt: at('2026-11-23T10:00:00+01:00') + i * 1000,
+        gemeente: G,
+        callId,
+        legId: `l-${text}`,
+        queue: 'kcc',
+        transferredFromLegId: i === 0 ? null : `l-${odd[i - 1] ?? ''}`,
+      }),
+    );
+    await sink.write(batch(group, { events }));
+    const stored = await sink.loadCallHistory([callId]);
+    expect(stored).toEqual(events.map(({ kafkaPartition: _p, kafkaOffset: _o, ...event }) => event));
+  });
+
   it('stores a Monday and gives the hand-worked numbers; a replay changes nothing', async () => {
     const { sink, db } = await freshSink();
     await sink.writeTargets([

@@ -508,3 +508,14 @@ export const tables: readonly TableDef[] = [
     retention: false,
   },
 ];
+
+const insertedColumnsByTable = new Map(
+  tables.map((t) => [t.name, t.columns.filter((c) => c.default === undefined).map((c) => c.name)]),
+);
+
+/** The columns an insert into `table` names, in table order: all but those with a DEFAULT. */
+export function insertedColumns(table: string): readonly string[] {
+  const columns = insertedColumnsByTable.get(table);
+  if (columns === undefined) throw new TypeError(`bereik has no table ${table}`);
+  return columns;
+}

@@ -49,7 +49,6 @@ import {
   type StoredCallbackRow,
   type StoredEventRow,
 } from './read-queries.ts';
-import { jsonEachRowSlices } from './json-rows.ts';
 import { PartitionMinutes } from './partition-minutes.ts';
 import { refreshStatements, type StoredMinuteWindows } from './rollup-sql.ts';
 import {
@@ -59,6 +58,8 @@ import {
   type StoredStartRow,
 } from './reconcile-repeats.ts';
 import { ensureSchema } from './schema.ts';
+import { insertedColumns } from './tables.ts';
+import { tsvSlices } from './tsv-rows.ts';
 import { sqlIdentifier } from './sql-literals.ts';
 import type { CallStartFact, CallbackFact } from '../../events/facts.ts';
 import type { CallStateEvent } from '../../events/call-event.ts';
@@ -403,16 +404,19 @@ export class ClickHouseSink implements FactSink {
   }
 
   /**
-   * INSERT ... FORMAT JSONEachRow of `items` (`encode`d to rows), streamed: the body is serialised
-   * while ClickHouse reads it, instead of all of it before the request starts.
+   * INSERT ... FORMAT TabSeparated of `items` (`encode`d to rows), streamed: the body is serialised
+   * while ClickHouse reads it, instead of all of it before the request starts. A body cut off (the
+   * connection lost, a row that cannot be encoded) may leave the rows before the cut stored, as a
+   * processor killed in the middle of a write does: the write is repeated whole, idempotently.
    */
   async #insert<T>(table: string, items: readonly T[], encode?: (item: T) => object): Promise<void> {
     if (items.length === 0) return;
-    const query = `INSERT INTO ${this.#db}.${table} FORMAT JSONEachRow`;
+    const columns = insertedColumns(table);
+    const query = `INSERT INTO ${this.#db}.${table} (${columns.join(', ')}) FORMAT TabSeparated`;
     try {
       const result = await this.#client.exec({
         query,
-        values: Readable.from(jsonEachRowSlices(items, encode), { objectMode: false }),
+        values: Readable.from(tsvSlices(columns, items, encode), { objectMode: false }),
       });
       // The answer to an INSERT is empty; reading it to the end frees the connection.
       for await (const _ of result.stream);
