@@ -51,8 +51,9 @@ export interface TimedProcessors {
   /** The highest peak RSS (VmHWM) of any of them. */
   readonly peakMiB: number;
   /**
-   * CPU seconds (user and system) they used together until everything was committed: on a shared
-   * machine a steadier measure of their work than the rate.
+   * CPU seconds (user and system) they used together until everything was committed: which side a
+   * change acted on. They vary with the machine too (twice as many in a slow spell), so compare
+   * them within a pair of runs made back to back.
    */
   readonly cpuSeconds: number;
   /** The first one's RSS and the group's committed messages, every second. */

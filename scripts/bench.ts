@@ -368,7 +368,7 @@ async function runBacklog(
   const perMillion = (cpuSeconds: number) => (cpuSeconds / size) * 1_000_000;
   const processorCpuPerMillion = perMillion(run.cpuSeconds);
   const clickhouseCpuPerMillion = perMillion(statements.userSeconds + statements.systemSeconds);
-  // The rate moves with whatever else the machine runs; the CPU each side spent moves far less.
+  // Which side did the work: the processor or ClickHouse (compare within back-to-back runs only).
   log(
     `  CPU: processor ${run.cpuSeconds.toFixed(1)} s (user and system), ClickHouse ${statements.userSeconds.toFixed(1)} s user and ${statements.systemSeconds.toFixed(1)} s system in ${statements.statements} statements; per million messages ${processorCpuPerMillion.toFixed(1)} s and ${clickhouseCpuPerMillion.toFixed(1)} s`,
   );
