@@ -148,8 +148,15 @@ export interface MessageHandler {
   /** On a timer: lets event time follow the clock for partitions read to their end. */
   tick(): void;
   needsFlush(): boolean;
+  /** Far behind the end of its partitions (a replay): a flush may wait for the next batch. */
+  readonly catchingUp: boolean;
   /** Writes what is buffered (waiting out outages) and returns the offsets now committable. */
   flush(): Promise<Map<number, number>>;
+  /**
+   * Takes what is buffered and starts writing it; `written` resolves with the offsets committable
+   * once it is stored. Messages handled meanwhile wait for the next flush.
+   */
+  startFlush(): Promise<{ written: Promise<Map<number, number>> }>;
 }
 
 export function emptyBatch(consumerGroup: string): SinkBatch {

@@ -153,16 +153,7 @@ export class PendingWrites {
 
   /** Rows for the fact sink. */
   rows(): number {
-    const b = this.batch;
-    return (
-      b.events.length +
-      b.legs.length +
-      b.legTombstones.length +
-      b.calls.length +
-      b.callStarts.length +
-      b.surveys.length +
-      b.callbacks.length
-    );
+    return rowsOf(this.batch);
   }
 
   /** Everything a flush would handle, given how many late events wait to be settled. */
@@ -170,12 +161,64 @@ export class PendingWrites {
     return this.rows() + this.deadLetters.length + this.acks.length + orphans;
   }
 
-  /** After a flush wrote everything. */
-  clear(): void {
+  /** Takes everything out for a flush to write; what arrives next starts a new buffer. */
+  take(): TakenWrites {
+    const taken: TakenWrites = {
+      batch: this.batch,
+      deadLetters: this.deadLetters,
+      acks: this.acks,
+      producedAtOfFinalized: this.producedAtOfFinalized,
+      bufferedSince: this.bufferedSince,
+    };
     this.batch = emptyBatch(this.#consumerGroup);
     this.deadLetters = [];
     this.acks = [];
     this.producedAtOfFinalized = [];
     this.bufferedSince = undefined;
+    return taken;
   }
+
+  /** What a failed write took comes back, ahead of what arrived since, for the next flush. */
+  putBack(taken: TakenWrites): void {
+    const t = taken.batch;
+    const b = this.batch;
+    this.batch = {
+      ...b,
+      events: t.events.concat(b.events),
+      legs: t.legs.concat(b.legs),
+      legTombstones: t.legTombstones.concat(b.legTombstones),
+      calls: t.calls.concat(b.calls),
+      callStarts: t.callStarts.concat(b.callStarts),
+      surveys: t.surveys.concat(b.surveys),
+      callbacks: t.callbacks.concat(b.callbacks),
+      callPartitions: new Map([...t.callPartitions, ...b.callPartitions]),
+    };
+    this.deadLetters = taken.deadLetters.concat(this.deadLetters);
+    this.acks = taken.acks.concat(this.acks);
+    this.producedAtOfFinalized = taken.producedAtOfFinalized.concat(this.producedAtOfFinalized);
+    if (taken.bufferedSince !== undefined)
+      this.bufferedSince = Math.min(taken.bufferedSince, this.bufferedSince ?? taken.bufferedSince);
+  }
+}
+
+/** One flush's share of the pending writes, detached from the buffer. */
+export interface TakenWrites {
+  readonly batch: SinkBatch;
+  readonly deadLetters: DeadLetter[];
+  readonly acks: IncomingMessage[];
+  readonly producedAtOfFinalized: number[];
+  readonly bufferedSince: number | undefined;
+}
+
+/** Rows a batch writes to the fact sink. */
+export function rowsOf(b: SinkBatch): number {
+  return (
+    b.events.length +
+    b.legs.length +
+    b.legTombstones.length +
+    b.calls.length +
+    b.callStarts.length +
+    b.surveys.length +
+    b.callbacks.length
+  );
 }

@@ -28,6 +28,7 @@ import type {
   MessageHandler,
   SinkBatch,
 } from './contracts.ts';
+import { FlushWriter } from './flush-writer.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { PartitionClock } from './partition-clock.ts';
 import { emptyOutputs, PendingWrites, type TrackerOutputs } from './pending-writes.ts';
@@ -89,7 +90,7 @@ export class Processor implements MessageHandler {
   readonly #storedBefore = new Map<number, number>();
   /** The switch topic, from the messages (written with the partitions' watermarks). */
   #topic: string | undefined;
-  #acknowledged = 0;
+  readonly #writer: FlushWriter;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -114,6 +115,9 @@ export class Processor implements MessageHandler {
       now: deps.now,
     });
     this.#pending = new PendingWrites(consumerGroup, deps.counters, deps.telemetry);
+    this.#writer = new FlushWriter(deps, this.#offsets, (taken) => {
+      this.#pending.putBack(taken);
+    });
     this.#late = {
       sink: deps.sink,
       retry: deps.retry,
@@ -203,7 +207,10 @@ export class Processor implements MessageHandler {
     // Even a partition kept may have had another owner in between, unseen here.
     this.#deps.sink.ownershipChanged();
     if (lost.size === 0) return;
-    for (const p of lost) this.#offsets.revoke(p);
+    for (const p of lost) {
+      this.#offsets.revoke(p);
+      this.#writer.revoked(p);
+    }
     // Their new owner replays them from the committed offset; facts written twice are identical.
     const dropped = this.#calls.dropPartitions(lost);
     this.#callbacks.dropPartitions(lost);
@@ -236,7 +243,7 @@ export class Processor implements MessageHandler {
    * also when an open call holds the partition's commit back.
    */
   get acknowledgedCount(): number {
-    return this.#acknowledged;
+    return this.#writer.acknowledgedCount;
   }
 
   /** Partitions owned now. */
@@ -295,12 +302,20 @@ export class Processor implements MessageHandler {
     this.#drain();
   }
 
+  /**
+   * True while the owned partitions hold at least `batchMaxRows` unread messages: a replay, or a
+   * processor catching up. Latency means nothing then for messages that waited in Kafka anyway.
+   */
+  get catchingUp(): boolean {
+    return this.#clock.unread() >= this.#deps.options.batchMaxRows;
+  }
+
   /** True when the buffer is big or old enough to write (larger and older while far behind). */
   needsFlush(): boolean {
     const rows = this.#bufferedRows();
     if (rows === 0) return false;
     const { batchMaxRows, batchMaxWaitMs, backlogBatchMaxRows, backlogBatchMaxWaitMs } = this.#deps.options;
-    const behind = this.#clock.unread() >= batchMaxRows;
+    const behind = this.catchingUp;
     if (rows >= (behind ? (backlogBatchMaxRows ?? batchMaxRows) : batchMaxRows)) return true;
     const since = this.#pending.bufferedSince;
     const maxWait = behind ? (backlogBatchMaxWaitMs ?? batchMaxWaitMs) : batchMaxWaitMs;
@@ -308,38 +323,31 @@ export class Processor implements MessageHandler {
   }
 
   /**
-   * Resolves late events against history, writes dead letters and facts (retrying until the
-   * sinks accept them), acknowledges what they covered, and returns the offsets now committable.
+   * Writes everything buffered (waiting out outages) and returns the offsets now committable:
+   * late events are settled against history, then dead letters and facts written.
    */
   async flush(): Promise<Map<number, number>> {
+    return (await this.startFlush()).written;
+  }
+
+  /**
+   * Settles late events against the store once the previous write is stored (so they see it),
+   * then takes what is buffered and starts writing it. Messages handled meanwhile go into a new
+   * buffer. `written` resolves with the offsets committable once this write is stored.
+   */
+  async startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
+    await this.#writer.idle();
     await resolveLateEvents(this.#late, this.#out);
     this.#drain();
-    const { deadLetters, sink, retry, telemetry } = this.#deps;
-    const pending = this.#pending;
-    if (pending.deadLetters.length > 0) {
-      const letters = pending.deadLetters;
-      const started = performance.now();
-      await retry('dead-letter topic', () => deadLetters.send(letters));
-      telemetry.sinkLatency.observe({ sink: 'dead_letters' }, (performance.now() - started) / 1000);
-    }
-    if (pending.rows() > 0) {
-      const batch: SinkBatch = {
-        ...pending.batch,
-        ...(Number.isFinite(this.#watermark) && { watermarkMs: this.#watermark }),
-        partitionWatermarks: { topic: this.#topic ?? '', watermarks: this.#partitionWatermarks() },
-      };
-      const started = performance.now();
-      await retry('ClickHouse', () => sink.write(batch));
-      telemetry.sinkLatency.observe({ sink: 'clickhouse' }, (performance.now() - started) / 1000);
-    }
-    const now = this.#deps.now();
-    for (const message of pending.acks) this.#offsets.acknowledged(message.partition, message.offset);
-    this.#acknowledged += pending.acks.length;
-    for (const produced of pending.producedAtOfFinalized)
-      telemetry.eventToRow.observe(Math.max(0, now - produced) / 1000);
-    pending.clear();
-    telemetry.pendingRows.set(0);
-    return this.#offsets.committable();
+    const taken = this.#pending.take();
+    // Everything final before these watermarks is in this write or stored before it.
+    const batch: SinkBatch = {
+      ...taken.batch,
+      ...(Number.isFinite(this.#watermark) && { watermarkMs: this.#watermark }),
+      partitionWatermarks: { topic: this.#topic ?? '', watermarks: this.#partitionWatermarks() },
+    };
+    this.#deps.telemetry.pendingRows.set(this.#bufferedRows());
+    return { written: this.#writer.start({ ...taken, batch }) };
   }
 
   async #handleOne(message: IncomingMessage): Promise<void> {

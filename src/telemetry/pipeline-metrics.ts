@@ -37,6 +37,7 @@ export class PipelineMetrics {
   readonly registryRetries: Counter;
   readonly incompleteLegs: Counter;
   readonly pendingRows: Gauge;
+  readonly flushes: Counter<'while_reading'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -144,6 +145,12 @@ export class PipelineMetrics {
     this.pendingRows = new Gauge({
       name: 'bereik_pending_rows',
       help: 'Rows, dead letters and acknowledgements waiting for the next flush.',
+      registers,
+    });
+    this.flushes = new Counter({
+      name: 'bereik_flushes_total',
+      help: 'Flushes written; while_reading="true": while the next batch was read (catching up on a backlog).',
+      labelNames: ['while_reading'],
       registers,
     });
     this.incompleteLegs = new Counter({

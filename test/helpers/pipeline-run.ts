@@ -49,7 +49,15 @@ export function runConfig(prefix: string): RunNames {
     groupId: names.groupId,
     sessionTimeoutMs: 6000,
   };
-  config['clickhouse'] = { ...config['clickhouse'], database: names.database, batchMaxWaitMs: 500 };
+  // Small flushes: a test's backlog of a few thousand messages then counts as catching up, so
+  // writes overlap reading as on a production backlog (kills and partition moves included).
+  config['clickhouse'] = {
+    ...config['clickhouse'],
+    database: names.database,
+    batchMaxWaitMs: 500,
+    batchMaxRows: 500,
+    backlogBatchMaxRows: 2000,
+  };
   config['http'] = { host: '127.0.0.1', port: names.httpPort };
   config['processing'] = { ...config['processing'], idleAdvanceSeconds: 2 };
   const dir = mkdtempSync(path.join(tmpdir(), 'bereik-e2e-'));

@@ -2,15 +2,16 @@
  * The consumer loop against the real broker, with a recording handler in place of the processor
  * (the loop sees the engine only as a MessageHandler): every message reaches the handler once per
  * delivery, in offset order per partition; the loop commits exactly the offsets flush() returns,
- * never more (no auto-commit); and a new member of the group replays exactly what was not
- * committed, from the committed offset on.
+ * never more (no auto-commit); a new member of the group replays exactly what was not
+ * committed, from the committed offset on; and a write started while catching up is stored before
+ * this member rejoins the group, so a partition's next owner never starts beside it.
  */
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { IncomingMessage, MessageHandler } from '../../src/pipeline/contracts.ts';
 import { ConsumerLoop } from '../../src/sources/kafka/consumer.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
+import { createLogger, type Logger } from '../../src/telemetry/logger.ts';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.ts';
 import { eventually, kafkaClient, uniqueName } from '../helpers/clients.ts';
 
@@ -67,6 +68,9 @@ class RecordingHandler implements MessageHandler {
     return this.handled.length > this.#flushed;
   }
 
+  /** Never far behind: every flush is written at once, at the end of its batch. */
+  readonly catchingUp: boolean = false;
+
   flush(): Promise<Map<number, number>> {
     this.#flushed = this.handled.length;
     return Promise.resolve(
@@ -74,9 +78,54 @@ class RecordingHandler implements MessageHandler {
     );
   }
 
+  startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
+    return Promise.resolve({ written: this.flush() });
+  }
+
   offsetsOf(partition: number): number[] {
     return this.handled.filter((m) => m.partition === partition).map((m) => m.offset);
   }
+}
+
+/**
+ * Always catching up; each flush's write waits until the test opens it. What it wrote is the
+ * messages handled before the flush started.
+ */
+class GatedWriteHandler extends RecordingHandler {
+  override readonly catchingUp = true;
+  readonly #gates: (() => void)[] = [];
+  writesStarted = 0;
+  writesStored = 0;
+
+  constructor() {
+    super(() => true);
+  }
+
+  override startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
+    this.writesStarted++;
+    const committable = this.flush();
+    const written = new Promise<void>((resolve) => this.#gates.push(resolve)).then(() => {
+      this.writesStored++;
+      return committable;
+    });
+    return Promise.resolve({ written });
+  }
+
+  /** Lets the oldest held write be stored; false when none waits. */
+  open(): boolean {
+    const gate = this.#gates.shift();
+    gate?.();
+    return gate !== undefined;
+  }
+}
+
+/** A logger that keeps the messages, for conditions on what the loop said. */
+function recordingLogger(): Logger & { readonly said: string[] } {
+  const said: string[] = [];
+  const keep = (message: string) => {
+    said.push(message);
+  };
+  return { said, debug: keep, info: keep, warn: keep, error: keep };
 }
 
 describe('consumer loop on the real broker', () => {
@@ -164,5 +213,85 @@ describe('consumer loop on the real broker', () => {
     expect(second.offsetsOf(0)).toEqual([]);
     expect(second.offsetsOf(1)).toEqual(everyOffset);
     expect(second.offsetsOf(2)).toEqual(everyOffset);
+  }, 180_000);
+
+  it('stores a write started while catching up before it rejoins: the next owner waits for it', async () => {
+    const fencedTopic = uniqueName('consumer-loop-fence');
+    const fencedGroup = `${fencedTopic}-group`;
+    await admin.createTopics({ topics: [{ topic: fencedTopic, numPartitions: 2 }], waitForLeaders: true });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    for (const partition of [0, 1])
+      await producer.send({
+        topic: fencedTopic,
+        messages: Array.from({ length: perPartition }, (_, i) => ({
+          partition,
+          value: Buffer.from(`m${i}`),
+        })),
+      });
+    await producer.disconnect();
+
+    const handler = new GatedWriteHandler();
+    const said = recordingLogger();
+    const member = new ConsumerLoop({
+      kafka,
+      topic: fencedTopic,
+      groupId: fencedGroup,
+      sessionTimeoutMs: 6000,
+      processor: handler,
+      telemetry: new PipelineMetrics(new Registry()),
+      log: said,
+      tickMs: 200,
+    });
+    await member.start();
+    // The second batch starts writing what the first filled, and the write is held.
+    await eventually('a write to be under way', () =>
+      Promise.resolve(handler.writesStarted > 0 ? true : undefined),
+    );
+
+    // A newcomer asks to join: the group rebalances, and must wait for the member's write.
+    const newcomer = kafka.consumer({ groupId: fencedGroup, sessionTimeout: 6000 });
+    let newcomerJoinedAt: number | undefined;
+    newcomer.on(newcomer.events.GROUP_JOIN, () => {
+      newcomerJoinedAt = Date.now();
+    });
+    await newcomer.connect();
+    await newcomer.subscribe({ topic: fencedTopic, fromBeginning: true });
+    // Not awaited: kafkajs's run() returns only once the newcomer is in the group.
+    const running = newcomer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
+    try {
+      // Heartbeats go on while the write is held, each answered "rebalancing". A member that
+      // returned from its batch handler would have rejoined within a fetch wait (5 s) and a
+      // heartbeat, and the newcomer joined with it; this one is still held after ten of them.
+      await eventually(
+        'the member to see the group rebalancing ten times while its write is held',
+        () =>
+          Promise.resolve(
+            newcomerJoinedAt !== undefined ||
+              said.said.filter((m) => m === 'heartbeat: the group is rebalancing').length >= 10
+              ? true
+              : undefined,
+          ),
+        60_000,
+      );
+      expect(newcomerJoinedAt).toBeUndefined();
+      expect(handler.writesStored).toBe(0);
+
+      const openedAt = Date.now();
+      expect(handler.open()).toBe(true);
+      const joinedAt = await eventually(
+        'the newcomer to join once the write is stored',
+        () => Promise.resolve(newcomerJoinedAt),
+        60_000,
+      );
+      await running;
+      expect(handler.writesStored).toBe(1);
+      expect(joinedAt).toBeGreaterThanOrEqual(openedAt);
+    } finally {
+      // Writes started after the rebalance are let through, so the member can stop.
+      const releasing = setInterval(() => handler.open(), 50);
+      await Promise.all([member.stop(), newcomer.disconnect()]);
+      clearInterval(releasing);
+    }
   }, 180_000);
 });

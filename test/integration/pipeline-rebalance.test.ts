@@ -47,8 +47,17 @@ describe('processors in one consumer group', () => {
       await consuming(ports[0] ?? 0);
       processors.push(startProcessorProcess(endpoints, names, ports[1]));
       processors.push(startProcessorProcess(endpoints, names, ports[2]));
-      // The first leaves while the others work: its partitions move again.
+      // The first leaves while the others work: its partitions move again. It leaves in the
+      // middle of the backlog, where its writes overlap reading the next batch.
       await consuming(ports[1] ?? 0);
+      await eventually(
+        'the first processor to write while reading',
+        async () =>
+          ((await metricValue(ports[0] ?? 0, 'bereik_flushes_total', { while_reading: 'true' })) ?? 0) > 0
+            ? true
+            : undefined,
+        120_000,
+      );
       const first = processors[0];
       first?.kill('SIGTERM');
       if (first !== undefined) await once(first, 'exit');

@@ -1,8 +1,14 @@
 /**
  * The consumer loop: a kafkajs consumer group feeding the processor, committing only the offsets
  * the processor returns after its sinks acknowledged. Offsets are never auto-committed. Work on
- * the processor is serialised (batches, timer ticks, flushes), so a flush never races a batch.
- * While a sink is down the flush blocks: consumption stops (backpressure), heartbeats go on.
+ * the processor is serialised (batches, timer ticks, flushes). While a sink is down the flush
+ * blocks: consumption stops (backpressure), heartbeats go on.
+ *
+ * While the processor catches up on a backlog, the buffer earlier batches filled is written while
+ * the next batch is handled, and that write is stored before the batch handler returns. kafkajs
+ * rejoins the group only after the batch handler returns, so a partition's next owner never starts
+ * while a write of it by this one is under way: the two never derive and write the same facts at
+ * once, where the insert that lands last would win.
  *
  * It also gathers the evidence event time moves on: per partition, where the partition ends (its
  * high watermark, from fetches and from a probe of the broker on every tick) and where this
@@ -11,6 +17,7 @@
  * a while it reports a stall; a consumer that crashed for good is reported as fatal, so the
  * process exits and is restarted instead of looking alive.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { IncomingMessage, MessageHandler } from '../../pipeline/contracts.ts';
 import type { Logger } from '../../telemetry/logger.ts';
@@ -44,6 +51,10 @@ export class ConsumerLoop {
   #timer: NodeJS.Timeout | undefined;
   #joined = false;
   #heartbeat: (() => Promise<void>) | undefined;
+  /** Batches handled since the last timer tick. */
+  #batchesSinceTick = 0;
+  /** A heartbeat during the current wait found the group rebalancing (logged once). */
+  #rebalanceNoted = false;
   #stopped = false;
   #probing = false;
   /**
@@ -126,7 +137,12 @@ export class ConsumerLoop {
       void this.#probe();
       void this.#serial(async () => {
         processor.tick();
-        if (processor.needsFlush() || this.#commitOwed) await this.#flushAndCommit();
+        // While catching up, batches keep coming and the next one starts the write beside it;
+        // a tick writes only when none came since the last (the end of a backlog, a pause).
+        const batchesMeanwhile = this.#batchesSinceTick;
+        this.#batchesSinceTick = 0;
+        const nextBatchWrites = processor.catchingUp && batchesMeanwhile > 0;
+        if ((processor.needsFlush() && !nextBatchWrites) || this.#commitOwed) await this.#flushAndCommit();
       }).catch((error: unknown) => {
         this.#options.log.error('timer tick failed', {
           error: error instanceof Error ? error.message : String(error),
@@ -151,6 +167,7 @@ export class ConsumerLoop {
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (this.#stopped || !payload.isRunning() || payload.isStale()) return;
+    this.#batchesSinceTick++;
     const { processor, telemetry } = this.#options;
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
       topic: batch.topic,
@@ -160,10 +177,15 @@ export class ConsumerLoop {
       value: m.value,
       timestamp: Number(m.timestamp),
     }));
-    await processor.handle(messages, {
-      partition: batch.partition,
-      highWatermark: Number(batch.highWatermark),
-    });
+    const position = { partition: batch.partition, highWatermark: Number(batch.highWatermark) };
+    // Catching up: what the batches before filled is written while this one is handled, and is
+    // stored before this handler returns (see above: the fence against the next owner).
+    const writing = processor.catchingUp && processor.needsFlush() ? await this.#startFlush() : undefined;
+    if (writing === undefined) await processor.handle(messages, position);
+    else {
+      telemetry.flushes.inc({ while_reading: 'true' });
+      await this.#handleBesideWrite(messages, position);
+    }
     const last = batch.messages.at(-1);
     if (last !== undefined) {
       payload.resolveOffset(last.offset);
@@ -172,8 +194,66 @@ export class ConsumerLoop {
         Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
       );
     }
-    if (processor.needsFlush()) await this.#flushAndCommit();
+    if (writing !== undefined) await this.#commit(await this.#stored(writing.written));
+    // At live pace a full buffer is written now; while catching up the next batch starts it.
+    if (processor.needsFlush() && !processor.catchingUp) await this.#flushAndCommit();
     await payload.heartbeat();
+  }
+
+  /**
+   * Handles a batch in slices, giving the event loop a turn between them: the write under way
+   * goes on only in those turns (sending its rows, starting its next statement).
+   */
+  async #handleBesideWrite(
+    messages: readonly IncomingMessage[],
+    position: { partition: number; highWatermark: number },
+  ): Promise<void> {
+    for (let start = 0; start < messages.length; start += SLICE_WHILE_WRITING) {
+      await this.#options.processor.handle(messages.slice(start, start + SLICE_WHILE_WRITING), position);
+      await nextTurn();
+    }
+  }
+
+  /** Late events settled and the write started; `written` is not awaited here (an object keeps it a promise). */
+  async #startFlush(): Promise<{ written: Promise<Map<number, number>> }> {
+    try {
+      return await this.#keepingAlive(() => this.#options.processor.startFlush());
+    } catch (error) {
+      this.#fatalIfCannotRetry(error);
+      throw error;
+    }
+  }
+
+  /** The offsets a write makes committable, once it is stored (heartbeats go on meanwhile). */
+  async #stored(written: Promise<Map<number, number>>): Promise<Map<number, number>> {
+    try {
+      return await this.#keepingAlive(() => written);
+    } catch (error) {
+      this.#fatalIfCannotRetry(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Retrying a write that says it cannot succeed would wedge the pipeline behind it, with every
+   * check green: stop, with the error (and its statement) in the log, and be restarted.
+   */
+  #fatalIfCannotRetry(error: unknown): void {
+    if (cannotRetry(error)) this.#fatal(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /**
+   * A flush can wait out an outage for minutes: the group must keep hearing from this member
+   * meanwhile, or it moves the partitions away and the work is done twice.
+   */
+  async #keepingAlive<T>(work: () => Promise<T>): Promise<T> {
+    this.#rebalanceNoted = false;
+    const beating = setInterval(() => void this.keepAlive(), this.#heartbeatMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(beating);
+    }
   }
 
   /**
@@ -181,7 +261,18 @@ export class ConsumerLoop {
    * so a long ClickHouse or registry outage does not also cost a rebalance.
    */
   async keepAlive(): Promise<void> {
-    await this.#heartbeat?.().catch(() => undefined);
+    try {
+      await this.#heartbeat?.();
+    } catch (error) {
+      if (!isGroupMembershipError(error)) return;
+      // This member rejoins when the batch handler returns, after its write: said once per wait.
+      const { log, groupId } = this.#options;
+      log.debug('heartbeat: the group is rebalancing', { groupId });
+      if (!this.#rebalanceNoted) {
+        this.#rebalanceNoted = true;
+        log.info('the group is rebalancing; this member rejoins once its write is stored', { groupId });
+      }
+    }
   }
 
   /**
@@ -242,21 +333,14 @@ export class ConsumerLoop {
   }
 
   async #flushAndCommit(): Promise<void> {
-    const { processor, topic, telemetry, log } = this.#options;
-    let committable: Map<number, number>;
-    // A flush can wait out an outage for minutes: the group must keep hearing from this member
-    // meanwhile, or it moves the partitions away and the work is done twice.
-    const beating = setInterval(() => void this.keepAlive(), this.#heartbeatMs);
-    try {
-      committable = await processor.flush();
-    } catch (error) {
-      // Retrying a write that says it cannot succeed would wedge the pipeline behind it, with
-      // every check green: stop, with the error (and its statement) in the log, and be restarted.
-      if (cannotRetry(error)) this.#fatal(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    } finally {
-      clearInterval(beating);
-    }
+    const { written } = await this.#startFlush();
+    this.#options.telemetry.flushes.inc({ while_reading: 'false' });
+    await this.#commit(await this.#stored(written));
+  }
+
+  /** Commits what the sinks stored; a failure leaves it for the next tick. */
+  async #commit(committable: Map<number, number>): Promise<void> {
+    const { topic, telemetry, log } = this.#options;
     if (committable.size === 0) return;
     try {
       await this.#consumer.commitOffsets(
@@ -306,6 +390,9 @@ export class ConsumerLoop {
     return next;
   }
 }
+
+/** Messages handled between two turns of the event loop while a write is under way. */
+const SLICE_WHILE_WRITING = 500;
 
 /** Kafka's answers that say this consumer's membership or generation is stale, or the coordinator is moving. */
 const membershipErrors = new Set([
