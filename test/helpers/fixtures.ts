@@ -31,6 +31,30 @@ export function rawEvent(fields: FixtureEvent): RawCallEvent {
   return { eventId: 'e', type: 'CALL_STARTED', gemeente: 'GM0307', ...empty, ...fields, occurredAt };
 }
 
+/** A short call the KCC answers: started, queued at +1 s, answered at +5 s, ended at +60 s. */
+export function answeredKccCall(callId: string, start: number): FixtureEvent[] {
+  return [
+    { eventId: `${callId}-e1`, callId, type: 'CALL_STARTED', occurredAt: start, dialledNumber: '14033' },
+    {
+      eventId: `${callId}-e2`,
+      callId,
+      type: 'QUEUE_ENTERED',
+      legId: `${callId}-l`,
+      queue: 'kcc',
+      occurredAt: start + 1000,
+    },
+    {
+      eventId: `${callId}-e3`,
+      callId,
+      type: 'ANSWERED',
+      legId: `${callId}-l`,
+      agentId: 'a',
+      occurredAt: start + 5000,
+    },
+    { eventId: `${callId}-e4`, callId, type: 'CALL_ENDED', occurredAt: start + 60_000 },
+  ];
+}
+
 export function readFixture(name: string): RawCallEvent[] {
   const text = readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
   return text

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
-import { exampleConfig, rawEvent, type FixtureEvent } from '../../helpers/fixtures.ts';
+import { answeredKccCall, exampleConfig, rawEvent, type FixtureEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import { testProcessor } from '../../helpers/processor-harness.ts';
@@ -81,30 +81,7 @@ function transferredCall(callId: string, start: number, parts: 'first' | 'rest' 
 
 /** Other traffic that moves event time on: short answered KCC calls every `everyMs`. */
 function traffic(prefix: string, from: number, count: number, everyMs: number): FixtureEvent[] {
-  return Array.from({ length: count }, (_, i) => {
-    const callId = `${prefix}${i}`;
-    const t = from + i * everyMs;
-    return [
-      { eventId: `${callId}-e1`, callId, type: 'CALL_STARTED', occurredAt: t, dialledNumber: '14033' },
-      {
-        eventId: `${callId}-e2`,
-        callId,
-        type: 'QUEUE_ENTERED',
-        legId: `${callId}-l`,
-        queue: 'kcc',
-        occurredAt: t + 1000,
-      },
-      {
-        eventId: `${callId}-e3`,
-        callId,
-        type: 'ANSWERED',
-        legId: `${callId}-l`,
-        agentId: 'a',
-        occurredAt: t + 5000,
-      },
-      { eventId: `${callId}-e4`, callId, type: 'CALL_ENDED', occurredAt: t + 60_000 },
-    ] satisfies FixtureEvent[];
-  }).flat();
+  return Array.from({ length: count }, (_, i) => answeredKccCall(`${prefix}${i}`, from + i * everyMs)).flat();
 }
 
 describe('event time moves on evidence only', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage, SinkBatch } from '../../../src/pipeline/contracts.ts';
-import { exampleConfig, rawEvent, type FixtureEvent } from '../../helpers/fixtures.ts';
+import { answeredKccCall, exampleConfig, rawEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import { testProcessor } from '../../helpers/processor-harness.ts';
@@ -49,26 +49,7 @@ async function call(
   partition: number,
   offset: number,
 ): Promise<IncomingMessage[]> {
-  const events: FixtureEvent[] = [
-    { eventId: `${callId}-e1`, callId, type: 'CALL_STARTED', occurredAt: start, dialledNumber: '14033' },
-    {
-      eventId: `${callId}-e2`,
-      callId,
-      type: 'QUEUE_ENTERED',
-      legId: `${callId}-l`,
-      queue: 'kcc',
-      occurredAt: start + 1000,
-    },
-    {
-      eventId: `${callId}-e3`,
-      callId,
-      type: 'ANSWERED',
-      legId: `${callId}-l`,
-      agentId: 'a',
-      occurredAt: start + 5000,
-    },
-    { eventId: `${callId}-e4`, callId, type: 'CALL_ENDED', occurredAt: start + 60_000 },
-  ];
+  const events = answeredKccCall(callId, start);
   return Promise.all(
     events.map(async (fields, i) => {
       const raw = rawEvent(fields);
