@@ -299,8 +299,11 @@ function benchConfig(
     };
   }
   const backlogRows = process.env['BENCH_BATCH_ROWS'];
+  // The shipped flush sizes, not the test runs' small ones (runConfig): the backlog size left out
+  // takes the configuration's default.
+  const { backlogBatchMaxRows: _testRunSize, ...clickhouse } = config['clickhouse'];
   config['clickhouse'] = {
-    ...config['clickhouse'],
+    ...clickhouse,
     batchMaxWaitMs: 1000,
     batchMaxRows: 10_000,
     ...(backlogRows !== undefined && { backlogBatchMaxRows: Number(backlogRows) }),
