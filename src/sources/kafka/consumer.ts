@@ -184,7 +184,13 @@ export class ConsumerLoop {
     if (writing === undefined) await processor.handle(messages, position);
     else {
       telemetry.flushes.inc({ while_reading: 'true' });
-      await this.#handleBesideWrite(messages, position);
+      try {
+        await this.#handleBesideWrite(messages, position);
+      } catch (error) {
+        // Whatever became of the batch, the write ends before this handler returns (the fence).
+        await writing.written.catch(() => undefined);
+        throw error;
+      }
     }
     const last = batch.messages.at(-1);
     if (last !== undefined) {
