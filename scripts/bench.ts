@@ -13,6 +13,8 @@
  *    BENCH_DISORDERED_EVENTS sets its size, default BENCH_EVENTS, 0 skips it).
  *    BENCH_BATCH_ROWS sets clickhouse.backlogBatchMaxRows, the flush size while behind (default:
  *    the shipped default, 50 000); the live flush size is the shipped 10 000.
+ *    BENCH_HEAP_MIB caps V8's old space of every processor the bench starts
+ *    (--max-old-space-size; the bench process itself is not capped).
  *    BENCH_PROFILE=1 also profiles this phase: the processor's CPU by part of bereik (V8's
  *    --cpu-prof, folded stacks in .stack/profiles/ for a flame graph, rendered to
  *    .stack/profiles/bereik-flamegraph.svg when inferno-flamegraph is installed) and ClickHouse's
@@ -334,12 +336,10 @@ async function runBacklog(
 ): Promise<BacklogRun> {
   const profileDir = path.join(stackDir, 'profiles', `bench-${Date.now()}`);
   const profileSince = Date.now() / 1000;
-  const run = await timeProcessors(
-    benchKafka,
-    names,
-    1,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const run = await timeProcessors(benchKafka, names, 1, [
+    ...heapArgs,
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ]);
   const accepted = (await metricValue(names.httpPort, 'bereik_events_total')) ?? 0;
   const outcomes = Object.fromEntries(
     await Promise.all(
@@ -399,6 +399,12 @@ async function reportMemory(
 }
 
 const profiling = process.env['BENCH_PROFILE'] === '1';
+/** BENCH_HEAP_MIB: V8's old-space limit for the processors only (the bench itself holds whole backlogs). */
+const heapMiB = process.env['BENCH_HEAP_MIB'];
+if (heapMiB !== undefined && !/^[1-9]\d*$/.test(heapMiB)) {
+  throw new Error(`BENCH_HEAP_MIB must be a whole number of MiB, got '${heapMiB}'`);
+}
+const heapArgs = heapMiB === undefined ? [] : [`--max-old-space-size=${heapMiB}`];
 // A fresh start over an ordered backlog reads it in event time: no event should take the orphan path.
 const ordered = await runBacklog('ordered', benchConfig('bench', { topic }), messages, profiling);
 const disordered =
@@ -413,7 +419,7 @@ const disordered =
 
 // 4b. Several processors in one consumer group on the ordered backlog (BENCH_SCALING=1,2,3).
 async function runGroup(count: number): Promise<{ rate: number; peakMiB: number }> {
-  const run = await timeProcessors(benchKafka, benchConfig(`benchx${count}`, { topic }), count);
+  const run = await timeProcessors(benchKafka, benchConfig(`benchx${count}`, { topic }), count, heapArgs);
   await run.stop();
   const rate = messages / run.seconds;
   log(
@@ -435,6 +441,7 @@ for (const count of gemeenteScaling) {
     benchKafka,
     benchConfig(`benchg${count}`, { topic: countTopic, gemeenten: count }),
     1,
+    heapArgs,
   );
   await run.stop();
   const rate = size / run.seconds;
@@ -452,7 +459,7 @@ await admin.createTopics({
   waitForLeaders: true,
 });
 const live = benchConfig('benchlive', { topic: liveTopic, allowedLatenessSeconds: 0 });
-const liveChild = startProcessorProcess(endpoints, live);
+const liveChild = startProcessorProcess(endpoints, live, live.httpPort, heapArgs);
 process.on('exit', () => {
   liveChild.kill('SIGKILL');
 });
@@ -531,7 +538,9 @@ for (const { count, rate, peakMiB } of scaled)
 for (const { count, rate, peakMiB } of byGemeenten)
   summary.push(rateLine(`bereik ${count} gemeenten`, rate, `, peak RSS ${peakMiB.toFixed(0)} MiB`));
 summary.push(...latencies);
-log(`\nsummary (${messages} messages, ${gemeenteCount} gemeenten, ${days} days, ${os.cpus().length} cores):`);
+log(
+  `\nsummary (${messages} messages, ${gemeenteCount} gemeenten, ${days} days, ${os.cpus().length} cores${heapMiB === undefined ? '' : `, processors' heap capped at ${heapMiB} MiB`}):`,
+);
 for (const line of summary) log(`  ${line}`);
 await dropBenchDatabases();
 process.exit(0);
