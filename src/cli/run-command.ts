@@ -20,13 +20,18 @@ export function registerRunCommand(program: Command): void {
     .action(async (options: { config?: string; httpPort?: number }) => {
       // Loaded here, not at the top: `bereik --help` and the other commands need none of the pipeline.
       const { runProcessor } = await import('../main.ts');
+      const { createLogger } = await import('../telemetry/logger.ts');
+      const { routeProcessWarnings } = await import('../telemetry/process-warnings.ts');
+      const log = createLogger('bereik');
+      routeProcessWarnings(log);
       const running = await runProcessor({
+        log,
         configPath: configFile(options.config),
         fallbacks: localStackFallbacks,
         httpPort: options.httpPort,
       });
       const stop = (signal: string) => {
-        console.error(`${signal}: draining`);
+        log.info('stopping on a signal', { signal });
         running.stop().then(
           () => process.exit(0),
           (error: unknown) => {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/telemetry/logger.ts';
+import { isKafkajsNegativeTimeout, logProcessWarning } from '../../../src/telemetry/process-warnings.ts';
+
+function recordingLogger(): {
+  log: Logger;
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+} {
+  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, ...(fields !== undefined && { fields }) });
+    };
+  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+}
+
+/** A warning as Node builds it for setTimeout(fn, negative), with the stack kafkajs gives it. */
+function negativeTimeoutWarning(stack: string): Error {
+  const warning = new Error('-1796399198711 is a negative number.\nTimeout duration was set to 1.');
+  warning.name = 'TimeoutNegativeWarning';
+  warning.stack = `TimeoutNegativeWarning: -1796399198711 is a negative number.\n${stack}`;
+  return warning;
+}
+
+describe('process warnings in the log', () => {
+  it('logs kafkajs asking for a timer in the past at debug, on one line', () => {
+    const { log, lines } = recordingLogger();
+    logProcessWarning(
+      log,
+      negativeTimeoutWarning(
+        '    at RequestQueue.scheduleCheckPendingRequests (/app/node_modules/kafkajs/src/network/requestQueue/index.js:317:37)',
+      ),
+    );
+    expect(lines).toEqual([
+      {
+        level: 'debug',
+        message: 'kafkajs asked for a timer in the past; Node runs it at once',
+        fields: {
+          warning: 'TimeoutNegativeWarning',
+          detail: '-1796399198711 is a negative number. Timeout duration was set to 1.',
+        },
+      },
+    ]);
+  });
+
+  it('logs the same warning from anywhere else at warn', () => {
+    const { log, lines } = recordingLogger();
+    const warning = negativeTimeoutWarning('    at schedule (/app/dist/pipeline/retry.js:12:3)');
+    expect(isKafkajsNegativeTimeout(warning)).toBe(false);
+    logProcessWarning(log, warning);
+    expect(lines.map((l) => [l.level, l.message])).toEqual([['warn', 'Node.js warning']]);
+  });
+
+  it('logs any other warning at warn with its name and message', () => {
+    const { log, lines } = recordingLogger();
+    const warning = new Error('Possible EventEmitter memory leak detected.');
+    warning.name = 'MaxListenersExceededWarning';
+    logProcessWarning(log, warning);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'Node.js warning',
+        fields: {
+          warning: 'MaxListenersExceededWarning',
+          detail: 'Possible EventEmitter memory leak detected.',
+        },
+      },
+    ]);
+  });
+});
