@@ -11,9 +11,10 @@ import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { IncomingMessage, MessageHandler } from '../../src/pipeline/contracts.ts';
 import { ConsumerLoop } from '../../src/sources/kafka/consumer.ts';
-import { createLogger, type Logger } from '../../src/telemetry/logger.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { PipelineMetrics } from '../../src/telemetry/pipeline-metrics.ts';
 import { eventually, kafkaClient, uniqueName } from '../helpers/clients.ts';
+import { recordingLogger } from '../helpers/recording-logger.ts';
 
 const endpoints = inject('endpoints');
 const partitionCount = 3;
@@ -117,15 +118,6 @@ class GatedWriteHandler extends RecordingHandler {
     gate?.();
     return gate !== undefined;
   }
-}
-
-/** A logger that keeps the messages, for conditions on what the loop said. */
-function recordingLogger(): Logger & { readonly said: string[] } {
-  const said: string[] = [];
-  const keep = (message: string) => {
-    said.push(message);
-  };
-  return { said, debug: keep, info: keep, warn: keep, error: keep };
 }
 
 describe('consumer loop on the real broker', () => {
@@ -268,7 +260,7 @@ describe('consumer loop on the real broker', () => {
         () =>
           Promise.resolve(
             newcomerJoinedAt !== undefined ||
-              said.said.filter((m) => m === 'heartbeat: the group is rebalancing').length >= 10
+              said.lines.filter((l) => l.message === 'heartbeat: the group is rebalancing').length >= 10
               ? true
               : undefined,
           ),

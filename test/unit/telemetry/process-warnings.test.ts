@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../src/telemetry/logger.ts';
 import { isKafkajsNegativeTimeout, logProcessWarning } from '../../../src/telemetry/process-warnings.ts';
-
-function recordingLogger(): {
-  log: Logger;
-  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
-} {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, ...(fields !== undefined && { fields }) });
-    };
-  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
-}
+import { recordingLogger } from '../../helpers/recording-logger.ts';
 
 /** A warning as Node builds it for setTimeout(fn, negative), with the stack kafkajs gives it. */
 function negativeTimeoutWarning(stack: string): Error {
@@ -25,7 +12,8 @@ function negativeTimeoutWarning(stack: string): Error {
 
 describe('process warnings in the log', () => {
   it('logs kafkajs asking for a timer in the past at debug, on one line', () => {
-    const { log, lines } = recordingLogger();
+    const log = recordingLogger();
+    const { lines } = log;
     logProcessWarning(
       log,
       negativeTimeoutWarning(
@@ -45,7 +33,8 @@ describe('process warnings in the log', () => {
   });
 
   it('logs the same warning from anywhere else at warn', () => {
-    const { log, lines } = recordingLogger();
+    const log = recordingLogger();
+    const { lines } = log;
     const warning = negativeTimeoutWarning('    at schedule (/app/dist/pipeline/retry.js:12:3)');
     expect(isKafkajsNegativeTimeout(warning)).toBe(false);
     logProcessWarning(log, warning);
@@ -53,7 +42,8 @@ describe('process warnings in the log', () => {
   });
 
   it('logs any other warning at warn with its name and message', () => {
-    const { log, lines } = recordingLogger();
+    const log = recordingLogger();
+    const { lines } = log;
     const warning = new Error('Possible EventEmitter memory leak detected.');
     warning.name = 'MaxListenersExceededWarning';
     logProcessWarning(log, warning);
