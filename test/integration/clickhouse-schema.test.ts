@@ -37,6 +37,9 @@ import { views } from '../../src/sinks/clickhouse/views.ts';
 import { PartitionMinutes } from '../../src/sinks/clickhouse/partition-minutes.ts';
 import { refreshStatements } from '../../src/sinks/clickhouse/rollup-sql.ts';
 import { schemaStatements } from '../../src/sinks/clickhouse/schema.ts';
+import { rowBinaryEncoder } from '../../src/sinks/clickhouse/row-binary.ts';
+import { sqlString } from '../../src/sinks/clickhouse/sql-literals.ts';
+import { insertedColumns } from '../../src/sinks/clickhouse/tables.ts';
 import { ClickHouseSink } from '../../src/sinks/clickhouse/writer.ts';
 import { clickhouseClientOptions } from '../../src/sinks/clickhouse/client-options.ts';
 import { runOnChdb } from '../../src/stack/chdb.ts';
@@ -44,6 +47,19 @@ import { clickhouseClient, uniqueName } from '../helpers/clients.ts';
 import type { LegFact } from '../../src/events/facts.ts';
 
 const endpoints = inject('endpoints');
+
+/**
+ * The sink's RowBinary bytes of `rows` as one SQL statement for chdb (which takes SQL text only):
+ * the bytes as a string literal of \\x escapes read by the `format` table function.
+ */
+function rowBinaryInsert(db: string, table: string, rows: readonly object[]): string {
+  const columns = insertedColumns(table);
+  const bytes = Buffer.concat([...rowBinaryEncoder(columns).slices(rows)]);
+  const literal = `'${[...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`;
+  const structure = sqlString(columns.map((c) => `${c.name} ${c.type}`).join(', '));
+  const names = columns.map((c) => c.name).join(', ');
+  return `INSERT INTO ${db}.${table} (${names}) SELECT ${names} FROM format(RowBinary, ${structure}, ${literal})`;
+}
 const analystQueries = readFileSync(new URL('../../docs/analyst-queries.sql', import.meta.url), 'utf8');
 
 /** Statements of a SQL file: split on `;` at the end of a line, comment lines skipped (as scripts/chdb-run.py does). */
@@ -295,8 +311,8 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
       onServer.push(`== ${table}\n${await result.text()}`); // chdb-run.py prints results the same way
     }
 
-    // The same write on chdb, statement by statement: the rows as the sink encodes them, then its
-    // recompute statements (a fresh database has no stored callbacks).
+    // The same write on chdb, statement by statement: the rows as the sink encodes them, in the
+    // RowBinary bytes it sends, then its recompute statements (a fresh database has no stored callbacks).
     const callbacks = planCallbacks(batch.callbacks, new Map());
     const partitionOf = (callId: string) => batch.callPartitions.get(callId) ?? -1;
     const legs = encodeLegs(batch.legs, batch.legTombstones, partitionOf);
@@ -315,10 +331,9 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
     ];
     const script = [
       ...schemaStatements(db),
-      ...inserts.map(
-        ([table, rows]) =>
-          `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
-      ),
+      ...inserts
+        .filter(([, rows]) => rows.length > 0)
+        .map(([table, rows]) => rowBinaryInsert(db, table, rows)),
       ...refresh.minutes,
       ...refresh.hours,
       ...refresh.days,

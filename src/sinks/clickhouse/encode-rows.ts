@@ -1,9 +1,7 @@
 /**
- * Facts and ledger events as JSONEachRow row objects for the tables of schema.ts: snake_case keys,
- * instants as 'YYYY-MM-DD hh:mm:ss' UTC text plus an epoch-millisecond `*_ms` number, booleans as
- * 0/1, unknown values as null. The text form is what DateTime('UTC') columns read the same way on
- * 18.16 and 26.x with or without `date_time_input_format = 'best_effort'` (a string without a zone
- * is read in the column's zone, UTC); Date columns take 'YYYY-MM-DD' only (18.16 refuses numbers).
+ * Facts and ledger events as row objects for the tables of schema.ts, as row-binary.ts writes
+ * them: snake_case keys, instants as epoch milliseconds (a DateTime column stores the second, its
+ * `*_ms` twin the millisecond), local dates as 'YYYY-MM-DD', booleans as 0/1, unknown values as null.
  *
  * One derivation happens here: the call's end-to-end attribution (first offered leg, last offered
  * leg answered) is put on the call's first offered leg, so gemeente rollups are computed from
@@ -12,12 +10,10 @@
 import { isSatisfiedScore, localDateOf } from '../../domain/index.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import type { LedgerRow } from '../../pipeline/contracts.ts';
-import { utcDateTimeText } from './sql-literals.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 
 const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 const nullableFlag = (value: boolean | null): 0 | 1 | null => (value === null ? null : flag(value));
-const dateTimeOrNull = (ms: number | null): string | null => (ms === null ? null : utcDateTimeText(ms));
 
 /** The local date a callback is due on: the date whose end (24:00 Europe/Amsterdam) is the due moment. */
 export function dueDateOf(dueAtMs: number): string {
@@ -27,7 +23,7 @@ export function dueDateOf(dueAtMs: number): string {
 export interface CallEventRow {
   event_id: string;
   type: CallEvent['type'];
-  occurred_at: string;
+  occurred_at: number;
   occurred_at_ms: number;
   gemeente: string;
   call_id: string;
@@ -49,7 +45,7 @@ export function encodeCallEvent(event: LedgerRow): CallEventRow {
   const row: CallEventRow = {
     event_id: event.eventId,
     type: event.type,
-    occurred_at: utcDateTimeText(event.occurredAt),
+    occurred_at: event.occurredAt,
     occurred_at_ms: event.occurredAt,
     gemeente: event.gemeente,
     call_id: '',
@@ -101,11 +97,11 @@ export interface LegRow {
   call_id: string;
   gemeente: string;
   queue: string;
-  entered_at: string;
+  entered_at: number;
   entered_at_ms: number;
   outcome: LegFact['outcome'];
   outcome_source: LegFact['outcomeSource'];
-  outcome_at: string;
+  outcome_at: number;
   outcome_at_ms: number;
   wait_ms: number;
   category: LegFact['category'];
@@ -133,11 +129,11 @@ function encodeLeg(
     call_id: leg.callId,
     gemeente: leg.gemeente,
     queue: leg.queue,
-    entered_at: utcDateTimeText(leg.enteredAt),
+    entered_at: leg.enteredAt,
     entered_at_ms: leg.enteredAt,
     outcome: leg.outcome,
     outcome_source: leg.outcomeSource,
-    outcome_at: utcDateTimeText(leg.outcomeAt),
+    outcome_at: leg.outcomeAt,
     outcome_at_ms: leg.outcomeAt,
     wait_ms: leg.waitMs,
     category: leg.category,
@@ -207,16 +203,16 @@ export function encodeLegs(
 export interface CallRow {
   call_id: string;
   gemeente: string;
-  started_at: string | null;
+  started_at: number | null;
   started_at_ms: number | null;
-  ended_at: string;
+  ended_at: number;
   ended_at_ms: number;
   end_source: CallFact['endSource'];
   caller_key: string | null;
   dialled_number: string | null;
   legs: number;
   offered_legs: number;
-  first_offered_at: string | null;
+  first_offered_at: number | null;
   first_offered_at_ms: number | null;
   last_offered_answered: 0 | 1 | null;
   version: number;
@@ -226,16 +222,16 @@ export function encodeCall(call: CallFact): CallRow {
   return {
     call_id: call.callId,
     gemeente: call.gemeente,
-    started_at: dateTimeOrNull(call.startedAt),
+    started_at: call.startedAt,
     started_at_ms: call.startedAt,
-    ended_at: utcDateTimeText(call.endedAt),
+    ended_at: call.endedAt,
     ended_at_ms: call.endedAt,
     end_source: call.endSource,
     caller_key: call.callerKey,
     dialled_number: call.dialledNumber,
     legs: call.legs,
     offered_legs: call.offeredLegs,
-    first_offered_at: dateTimeOrNull(call.firstOfferedAt),
+    first_offered_at: call.firstOfferedAt,
     first_offered_at_ms: call.firstOfferedAt,
     last_offered_answered: nullableFlag(call.lastOfferedAnswered),
     version: call.version,
@@ -245,7 +241,7 @@ export function encodeCall(call: CallFact): CallRow {
 export interface CallStartRow {
   call_id: string;
   gemeente: string;
-  started_at: string;
+  started_at: number;
   started_at_ms: number;
   caller_key: string | null;
   is_repeat: 0 | 1 | null;
@@ -256,7 +252,7 @@ export function encodeCallStart(start: CallStartFact): CallStartRow {
   return {
     call_id: start.callId,
     gemeente: start.gemeente,
-    started_at: utcDateTimeText(start.startedAt),
+    started_at: start.startedAt,
     started_at_ms: start.startedAt,
     caller_key: start.callerKey,
     is_repeat: nullableFlag(start.repeat),
@@ -268,7 +264,7 @@ export interface SurveyRow {
   event_id: string;
   call_id: string;
   gemeente: string;
-  answered_at: string;
+  answered_at: number;
   answered_at_ms: number;
   score: number;
   satisfied: 0 | 1;
@@ -281,7 +277,7 @@ export function encodeSurvey(survey: SurveyFact, partition: number): SurveyRow {
     event_id: survey.eventId,
     call_id: survey.callId,
     gemeente: survey.gemeente,
-    answered_at: utcDateTimeText(survey.answeredAt),
+    answered_at: survey.answeredAt,
     answered_at_ms: survey.answeredAt,
     score: survey.score,
     satisfied: flag(isSatisfiedScore(survey.score)),
@@ -294,17 +290,17 @@ export interface CallbackRow {
   gemeente: string;
   queue: string | null;
   call_id: string | null;
-  requested_at: string | null;
+  requested_at: number | null;
   requested_at_ms: number | null;
-  due_at: string | null;
+  due_at: number | null;
   due_at_ms: number | null;
   due_date: string | null;
-  completed_at: string | null;
+  completed_at: number | null;
   completed_at_ms: number | null;
   outcome: CallbackFact['outcome'];
   on_time: 0 | 1 | null;
   earlier_due_dates: string[];
-  first_event_at: string;
+  first_event_at: number;
   version: number;
 }
 
@@ -322,17 +318,17 @@ export function encodeCallback(callback: CallbackFact, earlierDueDates: readonly
     gemeente: callback.gemeente,
     queue: callback.queue,
     call_id: callback.callId,
-    requested_at: dateTimeOrNull(callback.requestedAt),
+    requested_at: callback.requestedAt,
     requested_at_ms: callback.requestedAt,
-    due_at: dateTimeOrNull(callback.dueAt),
+    due_at: callback.dueAt,
     due_at_ms: callback.dueAt,
     due_date: callback.dueAt === null ? null : dueDateOf(callback.dueAt),
-    completed_at: dateTimeOrNull(callback.completedAt),
+    completed_at: callback.completedAt,
     completed_at_ms: callback.completedAt,
     outcome: callback.outcome,
     on_time: nullableFlag(callback.onTime),
     earlier_due_dates: [...earlierDueDates],
-    first_event_at: utcDateTimeText(firstEventAt),
+    first_event_at: firstEventAt,
     version: callback.version,
   };
 }

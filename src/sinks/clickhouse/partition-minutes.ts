@@ -21,7 +21,6 @@
  */
 import { ScopedWindows } from './dirty-windows.ts';
 import type { LegRow, SurveyRow } from './encode-rows.ts';
-import { utcDateTimeText } from './sql-literals.ts';
 
 const DAY_S = 86_400;
 
@@ -126,7 +125,8 @@ interface PartitionState {
 export interface QueuePartitionMinuteRow {
   gemeente: string;
   queue: string;
-  minute: string;
+  /** The minute's start, epoch ms. */
+  minute: number;
   kafka_partition: number;
   offered: number;
   answered: number;
@@ -146,7 +146,8 @@ export interface QueuePartitionMinuteRow {
 
 export interface GemeentePartitionMinuteRow {
   gemeente: string;
-  minute: string;
+  /** The minute's start, epoch ms. */
+  minute: number;
   kafka_partition: number;
   calls_with_offered_leg: number;
   calls_last_offered_answered: number;
@@ -169,7 +170,7 @@ function queueRow(window: MinuteWindow, queue: string): QueuePartitionMinuteRow 
   const row: QueuePartitionMinuteRow = {
     gemeente: window.gemeente,
     queue,
-    minute: utcDateTimeText(window.minute * 1000),
+    minute: window.minute * 1000,
     kafka_partition: window.partition,
     offered: 0,
     answered: 0,
@@ -213,7 +214,7 @@ function queueRow(window: MinuteWindow, queue: string): QueuePartitionMinuteRow 
 function gemeenteRow(window: MinuteWindow): GemeentePartitionMinuteRow {
   const row: GemeentePartitionMinuteRow = {
     gemeente: window.gemeente,
-    minute: utcDateTimeText(window.minute * 1000),
+    minute: window.minute * 1000,
     kafka_partition: window.partition,
     calls_with_offered_leg: 0,
     calls_last_offered_answered: 0,

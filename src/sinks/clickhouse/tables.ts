@@ -510,11 +510,11 @@ export const tables: readonly TableDef[] = [
 ];
 
 const insertedColumnsByTable = new Map(
-  tables.map((t) => [t.name, t.columns.filter((c) => c.default === undefined).map((c) => c.name)]),
+  tables.map((t) => [t.name, t.columns.filter((c) => c.default === undefined)]),
 );
 
 /** The columns an insert into `table` names, in table order: all but those with a DEFAULT. */
-export function insertedColumns(table: string): readonly string[] {
+export function insertedColumns(table: string): readonly ColumnDef[] {
   const columns = insertedColumnsByTable.get(table);
   if (columns === undefined) throw new TypeError(`bereik has no table ${table}`);
   return columns;

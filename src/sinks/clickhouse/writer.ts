@@ -59,7 +59,7 @@ import {
 } from './reconcile-repeats.ts';
 import { ensureSchema } from './schema.ts';
 import { insertedColumns } from './tables.ts';
-import { tsvSlices } from './tsv-rows.ts';
+import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 import { sqlIdentifier } from './sql-literals.ts';
 import type { CallStartFact, CallbackFact } from '../../events/facts.ts';
 import type { CallStateEvent } from '../../events/call-event.ts';
@@ -117,6 +117,18 @@ const byTimeThenId = (
 /** One row per eventId: the ledger is read without FINAL, so a stored redelivery may not be merged yet. */
 function oncePerEvent<E extends { eventId: string }>(events: readonly E[]): E[] {
   return [...new Map(events.map((e) => [e.eventId, e])).values()];
+}
+
+const encoders = new Map<string, RowBinaryEncoder>();
+
+/** The RowBinary encoder of a table's inserted columns, built once per table. */
+function encoderOf(table: string): RowBinaryEncoder {
+  let encoder = encoders.get(table);
+  if (encoder === undefined) {
+    encoder = rowBinaryEncoder(insertedColumns(table));
+    encoders.set(table, encoder);
+  }
+  return encoder;
 }
 
 export class ClickHouseSink implements FactSink {
@@ -404,19 +416,19 @@ export class ClickHouseSink implements FactSink {
   }
 
   /**
-   * INSERT ... FORMAT TabSeparated of `items` (`encode`d to rows), streamed: the body is serialised
+   * INSERT ... FORMAT RowBinary of `items` (`encode`d to rows), streamed: the body is serialised
    * while ClickHouse reads it, instead of all of it before the request starts. A body cut off (the
    * connection lost, a row that cannot be encoded) may leave the rows before the cut stored, as a
    * processor killed in the middle of a write does: the write is repeated whole, idempotently.
    */
   async #insert<T>(table: string, items: readonly T[], encode?: (item: T) => object): Promise<void> {
     if (items.length === 0) return;
-    const columns = insertedColumns(table);
-    const query = `INSERT INTO ${this.#db}.${table} (${columns.join(', ')}) FORMAT TabSeparated`;
+    const encoder = encoderOf(table);
+    const query = `INSERT INTO ${this.#db}.${table} (${encoder.columns.join(', ')}) FORMAT RowBinary`;
     try {
       const result = await this.#client.exec({
         query,
-        values: Readable.from(tsvSlices(columns, items, encode), { objectMode: false }),
+        values: Readable.from(encoder.slices(items, encode), { objectMode: false }),
       });
       // The answer to an INSERT is empty; reading it to the end frees the connection.
       for await (const _ of result.stream);

@@ -1,4 +1,4 @@
-/** Facts and events as the rows ClickHouse stores: columns, UTC text, flags, and the end-to-end attribution. */
+/** Facts and events as the rows ClickHouse stores: columns, epoch ms, flags, and the end-to-end attribution. */
 import { describe, expect, it } from 'vitest';
 import type { LedgerRow } from '../../../../src/pipeline/contracts.ts';
 import {
@@ -23,7 +23,7 @@ const flags = (rows: ReturnType<typeof encodeLegs>) =>
   ]);
 
 describe('encodeLegs', () => {
-  it('writes a leg with UTC text, epoch ms and 0/1 flags', () => {
+  it('writes a leg with epoch ms for both its DateTime and its ms columns, and 0/1 flags', () => {
     const [row] = encodeLegs(
       [leg('l1', 'c1', '2026-11-23T10:00:00.250+01:00', { transferredOut: true })],
       [],
@@ -34,11 +34,11 @@ describe('encodeLegs', () => {
       call_id: 'c1',
       gemeente: 'GM0307',
       queue: 'kcc',
-      entered_at: '2026-11-23 09:00:00',
+      entered_at: at('2026-11-23T09:00:00.250Z'),
       entered_at_ms: at('2026-11-23T09:00:00.250Z'),
       outcome: 'answered',
       outcome_source: 'event',
-      outcome_at: '2026-11-23 09:00:12',
+      outcome_at: at('2026-11-23T09:00:12.250Z'),
       outcome_at_ms: at('2026-11-23T09:00:12.250Z'),
       wait_ms: 12_000,
       category: 'offered',
@@ -117,7 +117,7 @@ describe('encodeCallEvent', () => {
     expect(encodeCallEvent(started)).toMatchObject({
       event_id: 'e1',
       type: 'CALL_STARTED',
-      occurred_at: '2026-11-23 09:00:00',
+      occurred_at: at('2026-11-23T09:00:00Z'),
       call_id: 'c1',
       callback_id: '',
       caller_key: 'hmac-1',
@@ -163,13 +163,13 @@ describe('encodeCallback and encodeSurvey', () => {
     // Due at the end of Sunday 25 October 2026, the 25-hour day.
     expect(dueDateOf(at('2026-10-26T00:00:00+01:00'))).toBe('2026-10-25');
     expect(encodeCallback(requested, ['2026-11-24'])).toMatchObject({
-      requested_at: '2026-11-23 09:04:10',
-      due_at: '2026-11-25 23:00:00',
+      requested_at: at('2026-11-23T09:04:10Z'),
+      due_at: at('2026-11-25T23:00:00Z'),
       due_date: '2026-11-25',
       completed_at: null,
       on_time: null,
       earlier_due_dates: ['2026-11-24'],
-      first_event_at: '2026-11-23 09:04:10',
+      first_event_at: at('2026-11-23T09:04:10Z'),
       version: 1,
     });
   });
@@ -188,7 +188,7 @@ describe('encodeCallback and encodeSurvey', () => {
     expect(encodeCallback(completionOnly)).toMatchObject({
       queue: null,
       due_date: null,
-      first_event_at: '2026-11-24 10:20:00',
+      first_event_at: at('2026-11-24T10:20:00Z'),
       outcome: 'REACHED',
     });
     expect(() => encodeCallback({ ...completionOnly, completedAt: null })).toThrow(TypeError);

@@ -65,7 +65,7 @@ describe('PartitionMinutes', () => {
       }),
     ];
     const update = fresh().apply(rows(2, [...c1, ...c2]), [survey('s1', '2026-11-23T09:00:59Z', 4, 2)]);
-    const minute = '2026-11-23 09:00:00';
+    const minute = at('2026-11-23T09:00:00Z');
     expect(update.queueRows).toEqual([
       {
         gemeente: 'GM0307',
@@ -128,7 +128,7 @@ describe('PartitionMinutes', () => {
       {
         gemeente: 'GM0307',
         queue: 'kcc',
-        minute: '2026-11-23 09:00:00',
+        minute: at('2026-11-23T09:00:00Z'),
         kafka_partition: 2,
         ...zeroLegCounts,
         norm_id: '',
@@ -151,7 +151,9 @@ describe('PartitionMinutes', () => {
     ];
     expect(minutes.unknownPartitions(legs, [])).toEqual([4]);
     const update = minutes.apply(legs, [survey('s1', '2026-11-23T09:30:00Z', 2, 1)]);
-    expect(update.queueRows.map((r) => [r.kafka_partition, r.minute])).toEqual([[1, '2026-11-24 09:00:00']]);
+    expect(update.queueRows.map((r) => [r.kafka_partition, r.minute])).toEqual([
+      [1, at('2026-11-24T09:00:00Z')],
+    ]);
     const minute = (iso: string) => at(iso) / 1000;
     expect(update.stored.queueMinutes.keys()).toEqual([
       { scope: { gemeente: 'GM0307', queue: 'kcc', partition: 1 }, start: minute('2026-11-23T09:00:00Z') },
@@ -185,7 +187,7 @@ describe('PartitionMinutes', () => {
     // The 23rd is still held (its row counts all three calls), and as the only day this batch
     // wrote to, it stays although that is over the budget.
     const held = minutes.apply(on('2026-11-23', 'c6'), []);
-    expect(held.queueRows.map((r) => [r.minute, r.offered])).toEqual([['2026-11-23 09:00:00', 3]]);
+    expect(held.queueRows.map((r) => [r.minute, r.offered])).toEqual([[at('2026-11-23T09:00:00Z'), 3]]);
     expect(minutes.heldFacts).toBe(3);
   });
 
