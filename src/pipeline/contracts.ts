@@ -102,6 +102,8 @@ export type ReadResult = { ok: true; event: CallEvent } | ({ ok: false } & Rejec
  * retry (the schema registry cannot be reached); the processor waits that out.
  */
 export interface EventReader {
+  /** The message read without waiting, or undefined when reading it needs `read` (a registry lookup). */
+  readKnown(value: Buffer | null, nowMs: number): ReadResult | undefined;
   read(value: Buffer | null, nowMs: number): Promise<ReadResult>;
 }
 

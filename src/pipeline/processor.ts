@@ -22,6 +22,7 @@ import { SurveyTracker } from '../transforms/track-surveys/survey-tracker.ts';
 import type {
   DeadLetterSink,
   EventReader,
+  ReadResult,
   FactSink,
   IncomingMessage,
   LiveCounters,
@@ -269,7 +270,17 @@ export class Processor implements MessageHandler {
     messages: readonly IncomingMessage[],
     position?: { partition: number; highWatermark: number },
   ): Promise<void> {
-    for (const message of messages) await this.#handleOne(message);
+    const { reader, retry } = this.#deps;
+    for (const message of messages) {
+      if (!this.#admit(message)) continue;
+      const now = this.#deps.now();
+      // Awaited only when the message's schema has to be fetched: a backlog runs without a
+      // promise per message. A registry that does not answer is waited out: the message is fine.
+      const read =
+        reader.readKnown(message.value, now) ??
+        (await retry('Schema Registry', () => reader.read(message.value, this.#deps.now())));
+      this.#apply(message, read);
+    }
     const last = messages.at(-1);
     if (last !== undefined)
       this.#clock.fetched(
@@ -350,16 +361,19 @@ export class Processor implements MessageHandler {
     return { written: this.#writer.start({ ...taken, batch }) };
   }
 
-  async #handleOne(message: IncomingMessage): Promise<void> {
-    const { telemetry, reader, retry } = this.#deps;
+  /** Whether the message is new (not a redelivery of one handled); starts the flush clock. */
+  #admit(message: IncomingMessage): boolean {
     if (!this.#offsets.received(message.partition, message.offset)) {
-      telemetry.events.inc({ result: 'redelivered' });
-      return;
+      this.#deps.telemetry.events.inc({ result: 'redelivered' });
+      return false;
     }
     this.#pending.bufferedSince ??= this.#deps.now();
     this.#topic ??= message.topic;
-    // A registry that does not answer is waited out here: the message itself is fine.
-    const read = await retry('Schema Registry', () => reader.read(message.value, this.#deps.now()));
+    return true;
+  }
+
+  #apply(message: IncomingMessage, read: ReadResult): void {
+    const { telemetry } = this.#deps;
     if (!read.ok) {
       this.#pending.deadLetter(message, read);
       return;

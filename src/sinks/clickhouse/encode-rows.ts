@@ -61,34 +61,42 @@ export function encodeCallEvent(event: LedgerRow): CallEventRow {
     kafka_partition: event.kafkaPartition,
     kafka_offset: event.kafkaOffset,
   };
+  // Filled in place, not spread into a copy: one row object per event on the hot path.
   switch (event.type) {
     case 'CALL_STARTED':
-      return {
-        ...row,
-        call_id: event.callId,
-        caller_key: event.callerKey,
-        dialled_number: event.dialledNumber,
-      };
+      row.call_id = event.callId;
+      row.caller_key = event.callerKey;
+      row.dialled_number = event.dialledNumber;
+      return row;
     case 'QUEUE_ENTERED':
-      return {
-        ...row,
-        call_id: event.callId,
-        leg_id: event.legId,
-        queue: event.queue,
-        transferred_from_leg_id: event.transferredFromLegId,
-      };
+      row.call_id = event.callId;
+      row.leg_id = event.legId;
+      row.queue = event.queue;
+      row.transferred_from_leg_id = event.transferredFromLegId;
+      return row;
     case 'ANSWERED':
     case 'ABANDONED':
     case 'TIMED_OUT':
-      return { ...row, call_id: event.callId, leg_id: event.legId, agent_id: event.agentId };
+      row.call_id = event.callId;
+      row.leg_id = event.legId;
+      row.agent_id = event.agentId;
+      return row;
     case 'CALL_ENDED':
-      return { ...row, call_id: event.callId };
+      row.call_id = event.callId;
+      return row;
     case 'SURVEY_ANSWERED':
-      return { ...row, call_id: event.callId, survey_score: event.score };
+      row.call_id = event.callId;
+      row.survey_score = event.score;
+      return row;
     case 'CALLBACK_REQUESTED':
-      return { ...row, call_id: event.callId ?? '', callback_id: event.callbackId, queue: event.queue };
+      row.call_id = event.callId ?? '';
+      row.callback_id = event.callbackId;
+      row.queue = event.queue;
+      return row;
     case 'CALLBACK_COMPLETED':
-      return { ...row, callback_id: event.callbackId, callback_outcome: event.outcome };
+      row.callback_id = event.callbackId;
+      row.callback_outcome = event.outcome;
+      return row;
   }
 }
 
@@ -119,10 +127,10 @@ export interface LegRow {
 
 function encodeLeg(
   leg: LegFact,
-  extra: Pick<
-    LegRow,
-    'first_offered_in_call' | 'call_last_offered_answered' | 'is_deleted' | 'kafka_partition'
-  >,
+  firstOffered: boolean,
+  lastOfferedAnswered: boolean,
+  isDeleted: boolean,
+  partition: number,
 ): LegRow {
   return {
     leg_id: leg.legId,
@@ -142,8 +150,11 @@ function encodeLeg(
     transferred_out: flag(leg.transferredOut),
     agent_id: leg.agentId,
     norm_id: leg.normId,
-    ...extra,
+    first_offered_in_call: flag(firstOffered),
+    call_last_offered_answered: flag(lastOfferedAnswered),
+    is_deleted: flag(isDeleted),
     version: leg.version,
+    kafka_partition: partition,
   };
 }
 
@@ -177,25 +188,11 @@ export function encodeLegs(
     const lastAnswered = offered.at(-1)?.outcome === 'answered';
     for (const leg of group) {
       const isFirst = first !== undefined && leg.legId === first.legId;
-      rows.push(
-        encodeLeg(leg, {
-          first_offered_in_call: flag(isFirst),
-          call_last_offered_answered: flag(isFirst && lastAnswered),
-          is_deleted: 0,
-          kafka_partition: partitionOf(leg.callId),
-        }),
-      );
+      rows.push(encodeLeg(leg, isFirst, isFirst && lastAnswered, false, partitionOf(leg.callId)));
     }
   }
   for (const leg of tombstones) {
-    rows.push(
-      encodeLeg(leg, {
-        first_offered_in_call: 0,
-        call_last_offered_answered: 0,
-        is_deleted: 1,
-        kafka_partition: partitionOf(leg.callId),
-      }),
-    );
+    rows.push(encodeLeg(leg, false, false, true, partitionOf(leg.callId)));
   }
   return rows;
 }

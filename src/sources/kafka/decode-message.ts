@@ -52,6 +52,26 @@ export class MessageDecoder {
   }
 
   async decode(value: Buffer | null): Promise<DecodeResult> {
+    const known = this.decodeKnown(value);
+    if (known !== undefined) return known;
+    // Only a message whose schema is not resolved yet gets here: ask the registry once.
+    const schemaId = (value as Buffer).readInt32BE(1);
+    if ((await this.#resolve(schemaId)) === undefined) {
+      return {
+        ok: false,
+        reason: 'unknown-schema-id',
+        detail: `schema id ${schemaId} is not in the Schema Registry`,
+      };
+    }
+    return this.decodeKnown(value) as DecodeResult;
+  }
+
+  /**
+   * The message decoded without waiting, or undefined when its schema id has not been resolved
+   * through the registry yet (then `decode` asks it). Nearly every message takes this path, so a
+   * backlog is read without a promise per message.
+   */
+  decodeKnown(value: Buffer | null): DecodeResult | undefined {
     if (value === null || value.length < 5) {
       return {
         ok: false,
@@ -67,14 +87,8 @@ export class MessageDecoder {
       };
     }
     const schemaId = value.readInt32BE(1);
-    const resolved = this.#resolvers.get(schemaId) ?? (await this.#resolve(schemaId));
-    if (resolved === undefined) {
-      return {
-        ok: false,
-        reason: 'unknown-schema-id',
-        detail: `schema id ${schemaId} is not in the Schema Registry`,
-      };
-    }
+    const resolved = this.#resolvers.get(schemaId);
+    if (resolved === undefined) return undefined;
     if (resolved.kind === 'wrong-schema')
       return { ok: false, reason: 'wrong-schema', detail: resolved.detail };
     try {

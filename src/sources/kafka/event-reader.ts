@@ -4,12 +4,12 @@
  * pseudonymised. After this nothing downstream sees a raw number or an unchecked field.
  */
 import type { EventReader, ReadResult } from '../../pipeline/contracts.ts';
-import type { MessageDecoder } from './decode-message.ts';
+import type { DecodeResult, MessageDecoder } from './decode-message.ts';
 import { pseudonymiser } from './pseudonymise.ts';
 import { validateCallEvent, type QueueIdsByGemeente } from './validate-event.ts';
 
 export interface SwitchEventReaderOptions {
-  readonly decoder: Pick<MessageDecoder, 'decode'>;
+  readonly decoder: Pick<MessageDecoder, 'decode' | 'decodeKnown'>;
   readonly queueIds: QueueIdsByGemeente;
   /** The key that pseudonymises caller numbers (BEREIK_HMAC_KEY). */
   readonly hmacKey: string;
@@ -19,16 +19,22 @@ export interface SwitchEventReaderOptions {
 
 export function switchEventReader(options: SwitchEventReaderOptions): EventReader {
   const pseudonymise = pseudonymiser(options.hmacKey);
+  const validate = (decoded: DecodeResult, nowMs: number): ReadResult =>
+    decoded.ok
+      ? validateCallEvent(decoded.raw, {
+          queueIds: options.queueIds,
+          pseudonymise,
+          nowMs,
+          maxFutureSkewMs: options.maxFutureSkewMs,
+        })
+      : decoded;
   return {
+    readKnown(value: Buffer | null, nowMs: number): ReadResult | undefined {
+      const decoded = options.decoder.decodeKnown(value);
+      return decoded === undefined ? undefined : validate(decoded, nowMs);
+    },
     async read(value: Buffer | null, nowMs: number): Promise<ReadResult> {
-      const decoded = await options.decoder.decode(value);
-      if (!decoded.ok) return decoded;
-      return validateCallEvent(decoded.raw, {
-        queueIds: options.queueIds,
-        pseudonymise,
-        nowMs,
-        maxFutureSkewMs: options.maxFutureSkewMs,
-      });
+      return validate(await options.decoder.decode(value), nowMs);
     },
   };
 }

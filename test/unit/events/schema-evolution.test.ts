@@ -105,6 +105,33 @@ describe('the switch schema', () => {
     expect(result).toMatchObject({ ok: true, raw: event, schemaId: 7 });
   });
 
+  it('asks the registry once per schema id; after that a message decodes without waiting', async () => {
+    const asked: number[] = [];
+    const decoder = new MessageDecoder({
+      getSchema: (id: number) => {
+        asked.push(id);
+        return id === 7
+          ? Promise.resolve(callEventType)
+          : Promise.reject(Object.assign(new Error('no'), { status: 404 }));
+      },
+    });
+    const event = rawEvent({ eventId: 'e1', occurredAt: '2026-11-23T10:00:00Z', callId: 'c' });
+    const bytes = (id: number) =>
+      Buffer.concat([Buffer.from([0, 0, 0, 0, id]), callEventType.toBuffer(event)]);
+    expect(decoder.decodeKnown(bytes(7))).toBeUndefined();
+    await expect(decoder.decode(bytes(7))).resolves.toMatchObject({ ok: true, raw: event, schemaId: 7 });
+    expect(decoder.decodeKnown(bytes(7))).toMatchObject({ ok: true, raw: event, schemaId: 7 });
+    // Bad bytes need no registry: they are refused at once.
+    expect(decoder.decodeKnown(Buffer.from([1, 0, 0, 0, 7, 0]))).toMatchObject({
+      ok: false,
+      reason: 'wrong-magic-byte',
+    });
+    // An id the registry does not know is asked again next time (it may be registered later).
+    await expect(decoder.decode(bytes(8))).resolves.toMatchObject({ ok: false, reason: 'unknown-schema-id' });
+    expect(decoder.decodeKnown(bytes(8))).toBeUndefined();
+    expect(asked).toEqual([7, 8]);
+  });
+
   it('treats a registry that does not answer as an outage to retry, not as a bad message', async () => {
     const { SchemaRegistry } = await import('@kafkajs/confluent-schema-registry');
     // A port that was free a moment ago: nothing listens there (a fixed port may be taken on
