@@ -4,7 +4,7 @@
  * (Debian bookworm) and current ClickHouse (26.9 through chdb); see docs/stack.md, "ClickHouse".
  *
  * The client needs nothing special to work with 18.16: with only `url` it pings, runs commands,
- * inserts (bereik streams TabSeparated through `exec`) and queries JSONEachRow (it sends no settings or headers 18.16 does not know, and
+ * inserts (bereik streams RowBinary through `exec`) and queries JSONEachRow (it sends no settings or headers 18.16 does not know, and
  * response/request compression is off by default; gzip both ways works too). The three settings
  * below are not required to connect but to get correct and version-independent behaviour; all
  * exist in 18.16 and in current ClickHouse. What does NOT work on 18.16 and must be avoided instead of configured:
