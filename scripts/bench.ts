@@ -325,6 +325,11 @@ interface BacklogRun {
   /** CPU seconds per million messages: the processor's, and ClickHouse's on the run's statements. */
   readonly processorCpuPerMillion: number;
   readonly clickhouseCpuPerMillion: number;
+  /**
+   * Of ClickHouse's, the kernel's share: on ext4 it grows with the files deleted in the minutes
+   * before (the parts a drop or merges removed), whatever the code; read pairs of runs with it.
+   */
+  readonly clickhouseSystemPerMillion: number;
 }
 
 /** `bereik run` on a backlog from its start to every offset committed; profiled when asked. */
@@ -376,7 +381,15 @@ async function runBacklog(
     `  CPU: processor ${run.cpuSeconds.toFixed(1)} s (user and system), ClickHouse ${statements.userSeconds.toFixed(1)} s user and ${statements.systemSeconds.toFixed(1)} s system in ${statements.statements} statements; per million messages ${processorCpuPerMillion.toFixed(1)} s and ${clickhouseCpuPerMillion.toFixed(1)} s`,
   );
   if (profile) await printProfile(profileDir, names.database, profileSince);
-  return { rate, seconds, peakMiB, outcomes, processorCpuPerMillion, clickhouseCpuPerMillion };
+  return {
+    rate,
+    seconds,
+    peakMiB,
+    outcomes,
+    processorCpuPerMillion,
+    clickhouseCpuPerMillion,
+    clickhouseSystemPerMillion: perMillion(statements.systemSeconds),
+  };
 }
 
 /** The RSS series of a run: how flat it stays after warm-up, and the files that plot it. */
@@ -511,7 +524,7 @@ await admin.disconnect();
 const rateLine = (what: string, rate: number, note = '') =>
   `${what.padEnd(26)} ${Math.round(rate).toLocaleString('en').padStart(10)} msg/s ${`${((rate / bareRate) * 100).toFixed(1)} %`.padStart(8)} of bare${note}`;
 const cpuLine = (what: string, run: BacklogRun) =>
-  `${`${what}, CPU`.padEnd(26)} ${run.processorCpuPerMillion.toFixed(1).padStart(10)} s processor, ${run.clickhouseCpuPerMillion.toFixed(1)} s ClickHouse, per million messages`;
+  `${`${what}, CPU`.padEnd(26)} ${run.processorCpuPerMillion.toFixed(1).padStart(10)} s processor, ${run.clickhouseCpuPerMillion.toFixed(1)} s ClickHouse (${run.clickhouseSystemPerMillion.toFixed(1)} s of it system), per million messages`;
 summary.push(
   rateLine('bare kafkajs consumer', bareRate),
   rateLine('avsc decoding alone', decodeRate),
