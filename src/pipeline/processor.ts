@@ -22,11 +22,11 @@ import { SurveyTracker } from '../transforms/track-surveys/survey-tracker.ts';
 import type {
   DeadLetterSink,
   EventReader,
-  ReadResult,
   FactSink,
   IncomingMessage,
   LiveCounters,
   MessageHandler,
+  ReadResult,
   SinkBatch,
 } from './contracts.ts';
 import { FlushWriter } from './flush-writer.ts';
