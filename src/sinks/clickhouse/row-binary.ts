@@ -53,6 +53,12 @@ class ByteSink {
     this.buffer[this.length++] = value;
   }
 
+  u16(value: number): void {
+    this.reserve(2);
+    this.buffer[this.length++] = value & 0xff;
+    this.buffer[this.length++] = value >>> 8;
+  }
+
   u32(value: number): void {
     this.reserve(4);
     const b = this.buffer;
@@ -137,9 +143,7 @@ function unsigned(bytes: 1 | 2 | 4 | 8): ColumnWriter {
       return;
     }
     if (bytes === 2) {
-      sink.reserve(2);
-      sink.buffer[sink.length++] = value & 0xff;
-      sink.buffer[sink.length++] = value >>> 8;
+      sink.u16(value);
       return;
     }
     const high = Math.floor(value / TWO_POW_32);
@@ -171,12 +175,13 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Date from 'YYYY-MM-DD': days since 1970-01-01, as a UInt16. */
 const writeDate: ColumnWriter = (sink, value, column) => {
   const match = typeof value === 'string' ? datePattern.exec(value) : null;
-  const days =
-    match === null ? NaN : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / MS_PER_DAY;
-  if (!(days >= 0 && days <= 0xffff)) refuse(column, value, "a date 'YYYY-MM-DD' from 1970 to 2149");
-  sink.reserve(2);
-  sink.buffer[sink.length++] = days & 0xff;
-  sink.buffer[sink.length++] = days >>> 8;
+  const ms = match === null ? NaN : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const days = ms / MS_PER_DAY;
+  // Date.UTC rolls a day that does not exist over (02-30 becomes 03-02): such a date is refused too.
+  if (!(days >= 0 && days <= 0xffff) || new Date(ms).toISOString().slice(0, 10) !== value) {
+    refuse(column, value, "a date 'YYYY-MM-DD' from 1970 to 2149");
+  }
+  sink.u16(days);
 };
 
 const enumMember = /'((?:[^'\\]|\\.)*)'\s*=\s*(-?\d+)/g;

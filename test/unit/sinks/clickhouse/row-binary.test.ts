@@ -49,6 +49,7 @@ describe('row-binary', () => {
       /column c: string .* epoch milliseconds/,
     );
     expect(() => bytesOf('Date', '23-11-2026')).toThrow(/column c: .*'YYYY-MM-DD'/);
+    expect(() => bytesOf('Date', '2026-02-30')).toThrow(/column c: string "2026-02-30" is not a date/);
   });
 
   it('writes Nullable as a NULL byte, Array as a count, Enum8 as the code, Float64 as IEEE 754', () => {
