@@ -62,7 +62,7 @@ export class PendingWrites {
 
   /** An accepted event, for the ledger. */
   ledger(event: CallEvent, message: IncomingMessage): void {
-    this.batch.events.push({ ...event, kafkaPartition: message.partition, kafkaOffset: message.offset });
+    this.batch.events.push({ event, kafkaPartition: message.partition, kafkaOffset: message.offset });
   }
 
   deadLetter(message: IncomingMessage, rejection: Rejection): void {

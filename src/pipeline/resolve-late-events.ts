@@ -40,7 +40,9 @@ async function resolveCalls(context: LateEventContext, out: TrackerOutputs): Pro
   const orphans = out.call.orphans.splice(0);
   // Events accepted since the last flush are not stored yet, but are history all the same.
   const wanted = new Set(callIds);
-  const unwritten = pending.batch.events.filter((e) => isCallStateEvent(e) && wanted.has(e.callId));
+  const unwritten = pending.batch.events
+    .map((r) => r.event)
+    .filter((e) => isCallStateEvent(e) && wanted.has(e.callId));
   const byCall = groupBy(uniqueEvents([...stored, ...unwritten]).filter(isCallStateEvent), (e) => e.callId);
   // Facts finalised here and counted wait in the batch: final as much as stored ones, or the
   // call would be rebuilt as new and counted twice.
@@ -72,10 +74,12 @@ async function resolveCallbacks(context: LateEventContext, out: TrackerOutputs):
   const callbackIds = new Set(out.callback.orphans.map((o) => o.event.callbackId));
   const stored = await retry('ClickHouse history', () => sink.loadCallbackHistory([...callbackIds]));
   const orphans = out.callback.orphans.splice(0);
-  const unwritten = pending.batch.events.filter(
-    (e) =>
-      (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') && callbackIds.has(e.callbackId),
-  );
+  const unwritten = pending.batch.events
+    .map((r) => r.event)
+    .filter(
+      (e) =>
+        (e.type === 'CALLBACK_REQUESTED' || e.type === 'CALLBACK_COMPLETED') && callbackIds.has(e.callbackId),
+    );
   // A callback's events share a partition: the orphan's.
   const partitionOf = new Map(orphans.map((o) => [o.event.callbackId, o.ref.partition]));
   for (const e of uniqueEvents([...stored, ...unwritten])) {

@@ -17,6 +17,15 @@ import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from 
 import { REPEAT_WINDOW_MS } from '../../src/domain/kpi.ts';
 import type { ReleasedCallback } from '../../src/events/facts.ts';
 
+/** A stored ledger row: the event with where it came from, as ClickHouse's call_events holds it. */
+export type StoredEvent = CallEvent & { readonly kafkaPartition: number; readonly kafkaOffset: number };
+
+export const storedEvent = ({ event, kafkaPartition, kafkaOffset }: LedgerRow): StoredEvent => ({
+  ...event,
+  kafkaPartition,
+  kafkaOffset,
+});
+
 function upsert<T extends { version: number }>(
   map: Map<string, T & { deleted?: boolean }>,
   key: string,
@@ -27,7 +36,7 @@ function upsert<T extends { version: number }>(
 }
 
 export class InMemorySink implements FactSink, DeadLetterSink {
-  readonly ledger = new Map<string, LedgerRow>();
+  readonly ledger = new Map<string, StoredEvent>();
   readonly legs = new Map<string, LegFact & { deleted?: boolean }>();
   readonly calls = new Map<string, CallFact>();
   readonly callStarts = new Map<string, CallStartFact>();
@@ -52,7 +61,7 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     }
     for (const [p, ms] of batch.partitionWatermarks?.watermarks ?? [])
       this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, ms));
-    for (const e of batch.events) this.ledger.set(e.eventId, e);
+    for (const r of batch.events) this.ledger.set(r.event.eventId, storedEvent(r));
     for (const l of batch.legs) upsert(this.legs, l.legId, l);
     for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });
     for (const c of batch.calls) upsert(this.calls, c.callId, c);
@@ -119,9 +128,9 @@ export class InMemorySink implements FactSink, DeadLetterSink {
   }
 
   /** Open callbacks (latest fact requested, not completed) whose request is in the partition's ledger. */
-  #openRequests(partition: number): (LedgerRow & { type: 'CALLBACK_REQUESTED' })[] {
+  #openRequests(partition: number): (StoredEvent & { type: 'CALLBACK_REQUESTED' })[] {
     return [...this.ledger.values()].filter(
-      (e): e is LedgerRow & { type: 'CALLBACK_REQUESTED' } =>
+      (e): e is StoredEvent & { type: 'CALLBACK_REQUESTED' } =>
         e.type === 'CALLBACK_REQUESTED' &&
         e.kafkaPartition === partition &&
         this.callbacks.get(e.callbackId)?.completedAt === null,

@@ -119,13 +119,15 @@ const sample = (consumerGroup: string): SinkBatch => ({
   ]),
   events: [
     {
-      eventId: 'e1',
-      type: 'CALLBACK_REQUESTED',
-      occurredAt: at('2026-10-23T16:00:00+02:00'),
-      gemeente: 'GM0307',
-      callbackId: 'cb1',
-      queue: 'belastingen',
-      callId: 'c1',
+      event: {
+        eventId: 'e1',
+        type: 'CALLBACK_REQUESTED',
+        occurredAt: at('2026-10-23T16:00:00+02:00'),
+        gemeente: 'GM0307',
+        callbackId: 'cb1',
+        queue: 'belastingen',
+        callId: 'c1',
+      },
       kafkaPartition: 0,
       kafkaOffset: 1,
     },

@@ -78,7 +78,7 @@ const survey = (eventId: string, callId: string, iso: string, score: SurveyFact[
 });
 
 const ledger = (kafkaPartition: number, kafkaOffset: number, event: CallEvent): LedgerRow => ({
-  ...event,
+  event,
   kafkaPartition,
   kafkaOffset,
 });
@@ -444,7 +444,7 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     );
     await sink.write(batch(group, { events }));
     const stored = await sink.loadCallHistory([callId]);
-    expect(stored).toEqual(events.map(({ kafkaPartition: _p, kafkaOffset: _o, ...event }) => event));
+    expect(stored).toEqual(events.map(({ event }) => event));
   });
 
   it('stores a Monday and gives the hand-worked numbers; a replay changes nothing', async () => {

@@ -41,7 +41,8 @@ export interface CallEventRow {
 }
 
 /** A ledger row; `call_id` and `callback_id` are '' when the event has none (they are sort-key columns). */
-export function encodeCallEvent(event: LedgerRow): CallEventRow {
+export function encodeCallEvent(ledgerRow: LedgerRow): CallEventRow {
+  const { event } = ledgerRow;
   const row: CallEventRow = {
     event_id: event.eventId,
     type: event.type,
@@ -58,8 +59,8 @@ export function encodeCallEvent(event: LedgerRow): CallEventRow {
     callback_id: '',
     callback_outcome: null,
     survey_score: null,
-    kafka_partition: event.kafkaPartition,
-    kafka_offset: event.kafkaOffset,
+    kafka_partition: ledgerRow.kafkaPartition,
+    kafka_offset: ledgerRow.kafkaOffset,
   };
   // Filled in place, not spread into a copy: one row object per event on the hot path.
   switch (event.type) {

@@ -265,7 +265,7 @@ export class CallTracker<Ref> {
     const lane = this.#lane(entry.partition);
     if (entry.emitted === undefined) {
       lane.finalizeAt.set(callId, this.#finalizeDeadline(entry.state));
-    } else if (entry.state.eventIds.size > entry.emitted.call.version) {
+    } else if (entry.state.eventIds.length > entry.emitted.call.version) {
       // The call knows more than its facts did (orphans applied, history recalled into a call
       // finalised here from part of its events): a correction.
       this.#emit(entry, out);

@@ -45,4 +45,32 @@ describe('offset tracker', () => {
     t.revoke(3);
     expect(t.committable()).toEqual(new Map());
   });
+
+  it('commits past offsets Kafka skipped, whatever order the acknowledgements come in', () => {
+    const t = new OffsetTracker();
+    for (const o of [1, 3, 5]) t.received(2, o);
+    t.acknowledged(2, 5);
+    t.acknowledged(2, 4); // never received: no effect
+    expect(t.committable()).toEqual(new Map());
+    t.acknowledged(2, 1);
+    expect(t.committable()).toEqual(new Map([[2, 2]]));
+    t.acknowledged(2, 3);
+    expect(t.committable()).toEqual(new Map([[2, 6]]));
+    expect(t.pending()).toEqual(new Map([[2, 0]]));
+  });
+
+  it('keeps its place over many messages acknowledged backwards, one held back', () => {
+    const t = new OffsetTracker();
+    for (let o = 0; o < 20_000; o++) t.received(0, o);
+    for (let o = 19_999; o >= 0; o--) if (o !== 12_345) t.acknowledged(0, o);
+    expect(t.committable()).toEqual(new Map([[0, 12_345]]));
+    expect(t.pending()).toEqual(new Map([[0, 20_000 - 12_345]]));
+    for (let o = 20_000; o < 20_010; o++) t.received(0, o);
+    t.acknowledged(0, 12_345);
+    expect(t.committable()).toEqual(new Map([[0, 20_000]]));
+    t.acknowledged(0, 20_003);
+    t.acknowledged(0, 20_000);
+    expect(t.committable()).toEqual(new Map([[0, 20_001]]));
+    expect(t.pending()).toEqual(new Map([[0, 9]]));
+  });
 });

@@ -13,7 +13,7 @@ import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
-import { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import { InMemorySink, storedEvent } from '../../helpers/in-memory-sink.ts';
 import { SinkError } from '../../../src/sinks/clickhouse/errors.ts';
 import type { SinkBatch } from '../../../src/pipeline/contracts.ts';
 import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
@@ -93,7 +93,7 @@ class TornWriteSink extends InMemorySink {
   override write(batch: SinkBatch): Promise<void> {
     if (!this.tearNextWrite) return super.write(batch);
     this.tearNextWrite = false;
-    for (const e of batch.events) this.ledger.set(e.eventId, e);
+    for (const r of batch.events) this.ledger.set(r.event.eventId, storedEvent(r));
     return Promise.reject(
       new SinkError('CLICKHOUSE_REJECTED', 'killed between the ledger and the facts', { canRetry: false }),
     );

@@ -104,13 +104,15 @@ describe('encodeLegs', () => {
 describe('encodeCallEvent', () => {
   it("uses '' for the call or callback an event has not (they are sort-key columns)", () => {
     const started: LedgerRow = {
-      eventId: 'e1',
-      type: 'CALL_STARTED',
-      occurredAt: at('2026-11-23T10:00:00+01:00'),
-      gemeente: 'GM0307',
-      callId: 'c1',
-      callerKey: 'hmac-1',
-      dialledNumber: '14033',
+      event: {
+        eventId: 'e1',
+        type: 'CALL_STARTED',
+        occurredAt: at('2026-11-23T10:00:00+01:00'),
+        gemeente: 'GM0307',
+        callId: 'c1',
+        callerKey: 'hmac-1',
+        dialledNumber: '14033',
+      },
       kafkaPartition: 2,
       kafkaOffset: 41,
     };
@@ -126,12 +128,14 @@ describe('encodeCallEvent', () => {
       kafka_offset: 41,
     });
     const completed: LedgerRow = {
-      eventId: 'e8',
-      type: 'CALLBACK_COMPLETED',
-      occurredAt: at('2026-11-24T11:20:00+01:00'),
-      gemeente: 'GM0307',
-      callbackId: 'cb1',
-      outcome: 'REACHED',
+      event: {
+        eventId: 'e8',
+        type: 'CALLBACK_COMPLETED',
+        occurredAt: at('2026-11-24T11:20:00+01:00'),
+        gemeente: 'GM0307',
+        callbackId: 'cb1',
+        outcome: 'REACHED',
+      },
       kafkaPartition: 0,
       kafkaOffset: 7,
     };
