@@ -14,7 +14,8 @@
  *    BENCH_BATCH_ROWS sets clickhouse.backlogBatchMaxRows, the flush size while behind (default:
  *    the shipped default, 50 000); the live flush size is the shipped 10 000.
  *    BENCH_HEAP_MIB caps V8's old space of every processor the bench starts
- *    (--max-old-space-size; the bench process itself is not capped).
+ *    (--max-old-space-size; the bench process itself is not capped); BENCH_NODE_ARGS adds other
+ *    Node or V8 options to them (space-separated, e.g. `--max-semi-space-size=64`).
  *    BENCH_PROFILE=1 also profiles this phase: the processor's CPU by part of bereik (V8's
  *    --cpu-prof, folded stacks in .stack/profiles/ for a flame graph, rendered to
  *    .stack/profiles/bereik-flamegraph.svg when inferno-flamegraph is installed) and ClickHouse's
@@ -417,7 +418,10 @@ const heapMiB = process.env['BENCH_HEAP_MIB'];
 if (heapMiB !== undefined && !/^[1-9]\d*$/.test(heapMiB)) {
   throw new Error(`BENCH_HEAP_MIB must be a whole number of MiB, got '${heapMiB}'`);
 }
-const heapArgs = heapMiB === undefined ? [] : [`--max-old-space-size=${heapMiB}`];
+const heapArgs = [
+  ...(heapMiB === undefined ? [] : [`--max-old-space-size=${heapMiB}`]),
+  ...(process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== ''),
+];
 // A fresh start over an ordered backlog reads it in event time: no event should take the orphan path.
 const ordered = await runBacklog('ordered', benchConfig('bench', { topic }), messages, profiling);
 const disordered =

@@ -1,18 +1,24 @@
 /**
  * Runs a script on Node 24 (the current LTS), whatever Node started npm: `tsx scripts/on-node24.ts
- * scripts/start.ts [args]`. Installs the `node@24` npm package into the stack folder the first time.
+ * [--processor] scripts/start.ts [args]`. Installs the `node@24` npm package into the stack folder
+ * the first time. `--processor`: the script runs bereik's processor in its own process, so Node
+ * starts with the processor's options (src/cli/processor-node-flags.ts).
  * Ctrl-C and SIGTERM reach the script (it drains); this process waits and exits with its code.
  */
 import { spawn } from 'node:child_process';
 import { ensureNode24 } from './node24.ts';
+import { PROCESSOR_NODE_FLAGS } from '../src/cli/processor-node-flags.ts';
 
-const [script, ...args] = process.argv.slice(2);
+const given = process.argv.slice(2);
+const runsProcessor = given[0] === '--processor';
+const [script, ...args] = runsProcessor ? given.slice(1) : given;
 if (script === undefined) {
-  console.error('usage: tsx scripts/on-node24.ts <script.ts> [arguments]');
+  console.error('usage: tsx scripts/on-node24.ts [--processor] <script.ts> [arguments]');
   process.exit(2);
 }
 const node24 = ensureNode24();
-const child = spawn(node24, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
+const nodeFlags = runsProcessor ? PROCESSOR_NODE_FLAGS : [];
+const child = spawn(node24, [...nodeFlags, '--import', 'tsx', script, ...args], { stdio: 'inherit' });
 // The terminal sends Ctrl-C to both; a SIGTERM from elsewhere is passed on. Either way the child decides.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -14,6 +14,7 @@ import { produceMessages } from '../../src/simulate/produce.ts';
 import type { StackEndpoints } from '../../src/stack/stack.ts';
 import { CREATED_TOPIC_PARTITIONS } from '../../src/sources/kafka/topics.ts';
 import { repoRoot } from '../../src/stack/paths.ts';
+import { PROCESSOR_NODE_FLAGS } from '../../src/cli/processor-node-flags.ts';
 import { kafkaClient, schemaRegistryClient, uniqueName } from './clients.ts';
 
 export const testHmacKey = 'end-to-end-test-key-0123456789abcdef';
@@ -152,12 +153,13 @@ export function startProcessorProcess(
   endpoints: StackEndpoints,
   names: RunNames,
   httpPort: number = names.httpPort,
-  /** Options for Node itself, e.g. `--cpu-prof` (the bench's profile). */
+  /** Options for Node itself besides the shipped ones, e.g. `--cpu-prof` (the bench's profile). */
   nodeArgs: readonly string[] = [],
 ): ChildProcess {
   const child = spawn(
     process.execPath,
     [
+      ...PROCESSOR_NODE_FLAGS,
       ...nodeArgs,
       path.join(repoRoot, 'bin', 'bereik.js'),
       'run',

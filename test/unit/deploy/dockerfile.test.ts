@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../src/stack/paths.ts';
+import { PROCESSOR_NODE_FLAGS } from '../../../src/cli/processor-node-flags.ts';
 
 const text = readFileSync(path.join(repoRoot, 'deploy', 'Dockerfile'), 'utf8');
 const instructions = text
@@ -40,6 +41,15 @@ describe('deploy/Dockerfile', () => {
     expect(image).toContain('USER node');
     const health = image.find((l) => l.startsWith('HEALTHCHECK'));
     expect(health).toMatch(/http:\/\/127\.0\.0\.1:9464\/healthz/);
-    expect(image.at(-1)).toBe('ENTRYPOINT ["node", "bin/bereik.js"]');
+  });
+
+  it("starts Node with the processor's own options, the list `npm start` and the tests use", () => {
+    const entrypoint = (stages[1] ?? []).at(-1) ?? '';
+    expect(entrypoint.startsWith('ENTRYPOINT ')).toBe(true);
+    expect(JSON.parse(entrypoint.slice('ENTRYPOINT '.length))).toEqual([
+      'node',
+      ...PROCESSOR_NODE_FLAGS,
+      'bin/bereik.js',
+    ]);
   });
 });
