@@ -114,28 +114,28 @@ export class PendingWrites {
       batch.callPartitions.set(call.callId, partition);
     }
     for (const r of out.call.rejected) this.deadLetter(r.ref, r);
-    this.acks.push(...out.call.done);
+    appendAll(this.acks, out.call.done);
 
     for (const { fact, previous } of out.callback.facts) {
       batch.callbacks.push(fact);
       counters.countCallback(fact, previous);
     }
-    batch.callbacks.push(...out.callback.restated);
+    appendAll(batch.callbacks, out.callback.restated);
     for (const r of out.callback.rejected) this.deadLetter(r.ref, r);
-    this.acks.push(...out.callback.done);
+    appendAll(this.acks, out.callback.done);
 
     for (const { fact, ref } of out.survey.facts) {
       this.survey(fact, ref);
       counters.countSurvey(fact);
     }
-    this.acks.push(...out.survey.done);
+    appendAll(this.acks, out.survey.done);
 
     for (const { fact, previous } of out.repeat.facts) {
       batch.callStarts.push(fact);
       counters.countCallStart(fact, previous);
       if (previous !== undefined) this.#telemetry.corrections.inc({ kind: 'repeat' });
     }
-    batch.callStarts.push(...out.repeat.restated);
+    appendAll(batch.callStarts, out.repeat.restated);
     const fresh = emptyOutputs();
     return {
       call: { ...fresh.call, orphans: out.call.orphans },
@@ -221,4 +221,13 @@ export function rowsOf(b: SinkBatch): number {
     b.surveys.length +
     b.callbacks.length
   );
+}
+
+/**
+ * `target.push(...items)` for any number of items: spread into a call, more than some 120 000
+ * (a watermark step or the drain at shutdown finalising that many calls' messages) exceed V8's
+ * limit on a call's arguments.
+ */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

@@ -217,8 +217,10 @@ export class Processor implements MessageHandler {
     this.#callbacks.dropPartitions(lost);
     // Orphans not yet settled are not acknowledged either: the new owner reads them again.
     const kept = (orphans: { ref: IncomingMessage }[]) => {
-      const mine = orphans.filter((o) => !lost.has(o.ref.partition));
-      orphans.splice(0, orphans.length, ...mine);
+      // In place, without spreading them into a call: there can be more than a call takes.
+      let count = 0;
+      for (const orphan of orphans) if (!lost.has(orphan.ref.partition)) orphans[count++] = orphan;
+      orphans.length = count;
     };
     kept(this.#out.call.orphans);
     kept(this.#out.callback.orphans);

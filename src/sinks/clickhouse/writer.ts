@@ -201,8 +201,9 @@ export class ClickHouseSink implements FactSink {
       const repeatSql = storedStartsSql(this.#db, starts);
       if (repeatSql === undefined) continue;
       const stored = await this.#select<StoredStartRow>(repeatSql);
-      raised.push(...repeatCorrections(stored));
-      caused.push(...repeatsCausedBy(stored, starts));
+      // Not pushed as spread arguments: a lookup can return more rows than a call takes.
+      for (const fact of repeatCorrections(stored)) raised.push(fact);
+      for (const fact of repeatsCausedBy(stored, starts)) caused.push(fact);
     }
     await this.#insert('call_starts', raised, encodeCallStart);
     // Only for the dirty windows: the raised facts are written above, the caused ones are stored.
