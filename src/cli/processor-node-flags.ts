@@ -8,8 +8,9 @@
  * picks from how much memory it may use. On a machine with gigabytes free it picks up to four
  * times, so a processor with some 110 MiB live on the bench's default backlog stood at 690 MiB of
  * RSS, and at 860 MiB on a disordered one. Growth to 1.6 times what is live and 16 MiB
- * semi-spaces brought those to some 410 and 400 MiB, and a ten times denser backlog to 475 MiB,
- * for a little more garbage collection (docs/performance.md, twelfth pass). Unlike a hard limit
+ * semi-spaces brought those to some 410 and 400 MiB, and a ten times denser backlog to under 500
+ * MiB in order (643 MiB in random day order), for more garbage collection (docs/performance.md,
+ * twelfth pass). Unlike a hard limit
  * (`--max-old-space-size`) this bound moves with what is live, so a denser workload costs memory
  * rather than a crash.
  */
