@@ -1,15 +1,25 @@
-/** One partition's received offsets, from the oldest pending one (`offsets[head]`) on. */
+/**
+ * One partition's received offsets that may still be pending: the oldest pending one is
+ * `offsets[head]`; acknowledged ones after it stay until the next compaction.
+ */
 interface PartitionOffsets {
   /** Ascending (Kafka may skip offsets: compaction, transaction markers). */
   offsets: number[];
   /** 1 where the offset at the same index is acknowledged: a small integer each, no allocation. */
   done: number[];
   head: number;
+  /** Acknowledged offsets at or after `head`, still in the arrays. */
+  doneAhead: number;
   next: number | undefined;
   maxReceived: number;
 }
 
-/** Offsets before the head are dropped from the arrays once they are this many and half of them. */
+/**
+ * Acknowledged offsets are dropped from the arrays once they are this many and half of them. Not
+ * only those before the head: one message held back (a call still open at the latest event time,
+ * a callback not yet due) would otherwise keep every offset received after it, a million a
+ * partition on a long disordered backlog.
+ */
 const COMPACT_AFTER = 4096;
 
 /**
@@ -29,7 +39,7 @@ export class OffsetTracker {
   received(partition: number, offset: number): boolean {
     let p = this.#partitions.get(partition);
     if (p === undefined) {
-      p = { offsets: [], done: [], head: 0, next: undefined, maxReceived: -1 };
+      p = { offsets: [], done: [], head: 0, doneAhead: 0, next: undefined, maxReceived: -1 };
       this.#partitions.set(partition, p);
     }
     if (offset <= p.maxReceived) return false;
@@ -47,17 +57,20 @@ export class OffsetTracker {
     // Acknowledgements come in the order calls end, not in offset order: found by bisection and
     // flagged in place (a set entry per message was a large share of the garbage a flush left).
     const index = indexOf(p.offsets, offset, p.head);
-    if (index === undefined) return;
+    if (index === undefined || p.done[index] === 1) return;
     p.done[index] = 1;
-    while (p.head < p.offsets.length && p.done[p.head] === 1) {
-      p.next = (p.offsets[p.head] ?? 0) + 1;
-      p.head++;
+    p.doneAhead++;
+    if (index === p.head) {
+      while (p.head < p.offsets.length && p.done[p.head] === 1) {
+        p.head++;
+        p.doneAhead--;
+      }
+      // Everything before the first pending offset is stored, including acknowledged offsets
+      // already compacted away and offsets Kafka skipped.
+      p.next = p.head < p.offsets.length ? (p.offsets[p.head] ?? 0) : p.maxReceived + 1;
     }
-    if (p.head >= COMPACT_AFTER && p.head * 2 >= p.offsets.length) {
-      p.offsets = p.offsets.slice(p.head);
-      p.done = p.done.slice(p.head);
-      p.head = 0;
-    }
+    const dropped = p.head + p.doneAhead;
+    if (dropped >= COMPACT_AFTER && dropped * 2 >= p.offsets.length) compact(p);
   }
 
   /** The offsets to commit now: the next offset to read, per partition that has acknowledged messages. */
@@ -75,13 +88,30 @@ export class OffsetTracker {
 
   /** Messages received but not yet acknowledged, per partition. */
   pending(): Map<number, number> {
-    return new Map([...this.#partitions].map(([partition, p]) => [partition, p.offsets.length - p.head]));
+    return new Map(
+      [...this.#partitions].map(([partition, p]) => [partition, p.offsets.length - p.head - p.doneAhead]),
+    );
   }
 
   /** Forgets a partition (revoked in a rebalance: its new owner replays from the committed offset). */
   revoke(partition: number): void {
     this.#partitions.delete(partition);
   }
+}
+
+/** Keeps only the pending offsets: the arrays shrink to what is still pending. */
+function compact(p: PartitionOffsets): void {
+  const offsets: number[] = [];
+  const done: number[] = [];
+  for (let i = p.head; i < p.offsets.length; i++) {
+    if (p.done[i] === 1) continue;
+    offsets.push(p.offsets[i] ?? 0);
+    done.push(0);
+  }
+  p.offsets = offsets;
+  p.done = done;
+  p.head = 0;
+  p.doneAhead = 0;
 }
 
 /** Where `offset` is in the ascending `offsets` from `from` on; undefined when it was never received. */
