@@ -74,6 +74,14 @@ export class RepeatCallerTracker {
     return callers;
   }
 
+  /** Starts held, over all callers. */
+  get startsInMemory(): number {
+    let starts = 0;
+    for (const g of this.#gemeenten.values())
+      for (const held of g.callers.values()) starts += Array.isArray(held) ? held.length : 1;
+    return starts;
+  }
+
   /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
   apply(event: CallStarted, out: RepeatOutput): void {
     const { callId, gemeente, occurredAt: startedAt, callerKey } = event;
@@ -85,7 +93,7 @@ export class RepeatCallerTracker {
       return;
     }
     const g = this.#callersOf(gemeente);
-    const held = g.callers.get(callerKey);
+    const held = this.#unexpired(g, callerKey);
     const starts = held === undefined ? [] : asList(held);
     // Already known (restored from the store, or seen before the call's state was dropped and its
     // events replayed): its fact stands, and is written once more, in case a crash or a torn write
@@ -141,7 +149,7 @@ export class RepeatCallerTracker {
     const { callerKey } = fact;
     if (callerKey === null) return;
     const g = this.#callersOf(fact.gemeente);
-    const held = g.callers.get(callerKey);
+    const held = this.#unexpired(g, callerKey);
     const starts = held === undefined ? [] : asList(held);
     if (starts.some((s) => s.callId === fact.callId)) return;
     const interned = startFact(
@@ -160,6 +168,26 @@ export class RepeatCallerTracker {
         if (held !== undefined && this.#releaseAt(held) <= this.#watermark) g.callers.delete(callerKey);
       }
     }
+  }
+
+  /**
+   * The caller's starts without those past the window and the horizon, which no start still to
+   * come can be a repeat of (as for a caller released whole). A caller who calls every few days
+   * is never released whole, so without this its starts would pile up for as long as it calls.
+   */
+  #unexpired(g: GemeenteCallers, callerKey: string): CallerStarts | undefined {
+    const held = g.callers.get(callerKey);
+    if (held === undefined) return undefined;
+    const expiredBefore = this.#watermark - REPEAT_WINDOW_MS - this.#horizonMs;
+    if (!Array.isArray(held)) return held.startedAt > expiredBefore ? held : undefined;
+    let expired = 0;
+    while (expired < held.length && (held[expired]?.startedAt ?? 0) <= expiredBefore) expired++;
+    if (expired === 0) return held;
+    if (expired === held.length) return undefined;
+    held.splice(0, expired);
+    const kept = held.length === 1 ? held[0] : held;
+    if (kept !== undefined && kept !== held) g.callers.set(callerKey, kept);
+    return kept;
   }
 
   /** When a caller leaves memory: its newest start past the window and the horizon. */

@@ -122,4 +122,27 @@ describe('track-repeat-callers', () => {
     ]);
     expect(t.callersInMemory).toBe(1);
   });
+
+  it("holds a frequent caller's starts of the last week only, and still counts each repeat", () => {
+    const horizonMs = 3_900_000;
+    const t = new RepeatCallerTracker(horizonMs);
+    const out = RepeatCallerTracker.output();
+    const day = 86_400_000;
+    const first = Date.parse('2026-01-05T09:00:00Z');
+    // A caller who calls every three days for twenty weeks is never a week without a call.
+    for (let n = 0; n < 47; n++) {
+      const at = first + n * 3 * day;
+      t.apply(start(`c${n}`, new Date(at).toISOString()), out);
+      t.advance(at);
+      // Dropped when the caller calls again, by the event time reached before that call (three
+      // days back): starts within 7 days and the horizon of it, 3, 6 and 9 days back, and the new one.
+      expect(t.startsInMemory).toBeLessThanOrEqual(4);
+    }
+    expect(t.callersInMemory).toBe(1);
+    expect(out.facts.map((f) => f.fact.repeat)).toEqual([false, ...Array<boolean>(46).fill(true)]);
+    // A gap longer than the week: not a repeat, though the caller was never released whole.
+    const afterGap = first + 46 * 3 * day + 8 * day;
+    t.apply(start('after-gap', new Date(afterGap).toISOString()), out);
+    expect(out.facts.at(-1)?.fact).toMatchObject({ callId: 'after-gap', repeat: false });
+  });
 });
