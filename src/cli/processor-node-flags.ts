@@ -9,10 +9,9 @@
  * times, so a processor with some 110 MiB live on the bench's default backlog stood at 690 MiB of
  * RSS, and at 860 MiB on a disordered one. Growth to 1.6 times what is live and 16 MiB
  * semi-spaces brought those to some 410 and 400 MiB, and a ten times denser backlog to under 500
- * MiB in order (643 MiB in random day order), for more garbage collection (docs/performance.md,
- * twelfth pass). Unlike a hard limit
- * (`--max-old-space-size`) this bound moves with what is live, so a denser workload costs memory
- * rather than a crash.
+ * MiB, for more garbage collection (docs/performance.md, twelfth and thirteenth pass). Unlike a
+ * hard limit (`--max-old-space-size`) this bound moves with what is live, so a denser workload
+ * costs memory rather than a crash.
  */
 export const PROCESSOR_NODE_FLAGS: readonly string[] = [
   '--heap-growing-percent=60',
