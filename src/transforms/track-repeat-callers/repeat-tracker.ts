@@ -178,10 +178,9 @@ export class RepeatCallerTracker {
   #unexpired(g: GemeenteCallers, callerKey: string): CallerStarts | undefined {
     const held = g.callers.get(callerKey);
     if (held === undefined) return undefined;
-    const expiredBefore = this.#watermark - REPEAT_WINDOW_MS - this.#horizonMs;
-    if (!Array.isArray(held)) return held.startedAt > expiredBefore ? held : undefined;
+    if (!Array.isArray(held)) return this.#expired(held.startedAt) ? undefined : held;
     let expired = 0;
-    while (expired < held.length && (held[expired]?.startedAt ?? 0) <= expiredBefore) expired++;
+    while (expired < held.length && this.#expired(held[expired]?.startedAt ?? 0)) expired++;
     if (expired === 0) return held;
     if (expired === held.length) return undefined;
     held.splice(0, expired);
@@ -190,10 +189,19 @@ export class RepeatCallerTracker {
     return kept;
   }
 
-  /** When a caller leaves memory: its newest start past the window and the horizon. */
+  /** When a start leaves memory: past the window and the horizon. */
+  #expiresAt(startedAt: number): number {
+    return startedAt + REPEAT_WINDOW_MS + this.#horizonMs;
+  }
+
+  #expired(startedAt: number): boolean {
+    return this.#expiresAt(startedAt) <= this.#watermark;
+  }
+
+  /** When a caller leaves memory: when its newest start does. */
   #releaseAt(held: CallerStarts): number {
     const newest = Array.isArray(held) ? held.at(-1) : held;
-    return (newest?.startedAt ?? Number.NEGATIVE_INFINITY) + REPEAT_WINDOW_MS + this.#horizonMs;
+    return this.#expiresAt(newest?.startedAt ?? Number.NEGATIVE_INFINITY);
   }
 
   #callersOf(gemeente: string): GemeenteCallers {
