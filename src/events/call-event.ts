@@ -94,5 +94,19 @@ export type CallEvent =
 /** The events that belong to a call's state (callbacks and surveys are tracked apart). */
 export type CallStateEvent = CallStarted | QueueEntered | LegEnded | CallEnded;
 
+/** The types of CallStateEvent. */
+export const callStateEventTypes: readonly CallEventType[] = [
+  'CALL_STARTED',
+  'QUEUE_ENTERED',
+  'ANSWERED',
+  'ABANDONED',
+  'TIMED_OUT',
+  'CALL_ENDED',
+];
+
+export function isCallStateEvent(event: CallEvent): event is CallStateEvent {
+  return callStateEventTypes.includes(event.type);
+}
+
 /** The two events of a terugbelverzoek. */
 export type CallbackEvent = CallbackRequested | CallbackCompleted;

@@ -5,7 +5,7 @@
  * a stored copy. Orphans stay queued in the trackers' outputs until the reads they need have
  * succeeded, so a failing read loses none.
  */
-import type { CallEvent, CallStateEvent } from '../events/call-event.ts';
+import { isCallStateEvent, type CallEvent } from '../events/call-event.ts';
 import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import type { CallbackTracker } from '../transforms/track-callbacks/callback-tracker.ts';
 import type { CallTracker } from '../transforms/track-calls/call-tracker.ts';
@@ -121,10 +121,6 @@ async function resolveSurveys(context: LateEventContext, out: TrackerOutputs): P
     pending.acks.push(ref);
   }
   telemetry.orphans.inc({ kind: 'survey' }, orphans.length);
-}
-
-function isCallStateEvent(e: CallEvent): e is CallStateEvent {
-  return e.type !== 'CALLBACK_REQUESTED' && e.type !== 'CALLBACK_COMPLETED' && e.type !== 'SURVEY_ANSWERED';
 }
 
 /** Events by eventId once (an event can be both stored and still in the pending batch). */

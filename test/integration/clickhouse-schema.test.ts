@@ -29,10 +29,11 @@ import {
   openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
+  storedCallIdsSql,
   storedDaysSql,
   watermarkSql,
 } from '../../src/sinks/clickhouse/read-queries.ts';
-import { upgradeStatements } from '../../src/sinks/clickhouse/migrations.ts';
+import { indexLedgerMonthSql, upgradeStatements } from '../../src/sinks/clickhouse/migrations.ts';
 import { views } from '../../src/sinks/clickhouse/views.ts';
 import { PartitionMinutes } from '../../src/sinks/clickhouse/partition-minutes.ts';
 import { refreshStatements } from '../../src/sinks/clickhouse/rollup-sql.ts';
@@ -216,6 +217,7 @@ const rollupQuery = (db: string, table: string) =>
 /** The read-back queries of the sink, for a database. */
 const readQueries = (db: string) => [
   callHistorySql(db, ['c1', "it's"]),
+  storedCallIdsSql(db, ['c1', "it's"]),
   callbackHistorySql(db, ['cb1']),
   existingSurveyIdsSql(db, ['s1']),
   watermarkSql(db, 'bereik'),
@@ -268,8 +270,8 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
 
     // With some rows, so the queries also run over data.
     await new ClickHouseSink(client, { database: db }).write(sample('bereik'));
-    // Schema version 3's upgrade of stored rows (over data too).
-    for (const statement of upgradeStatements(db))
+    // Schema versions 3 and 4: their upgrades of stored rows (over data too).
+    for (const statement of [...upgradeStatements(db), indexLedgerMonthSql(db, 202611)])
       await attempt(statement, () => client.command({ query: statement }));
     const inDatabase = createClient({ ...clickhouseClientOptions(endpoints.clickhouse.url), database: db });
     try {
@@ -291,6 +293,7 @@ describe('ClickHouse schema and queries on 18.16 and 26.x', () => {
       ...schemaStatements(db),
       ...schemaStatements(db),
       ...upgradeStatements(db),
+      indexLedgerMonthSql(db, 202611),
       `USE ${db}`,
       ...statementsOf(analystQueries),
       ...readQueries(db),

@@ -1037,7 +1037,7 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
 
     const upgraded = new ClickHouseSink(client, { database: db });
     await upgraded.ensureSchema();
-    expect(await rows(`SELECT max(version) AS v FROM ${db}.schema_version`)).toEqual([{ v: 3 }]);
+    expect(await rows(`SELECT max(version) AS v FROM ${db}.schema_version`)).toEqual([{ v: 4 }]);
     expect(
       await rows(`SELECT DISTINCT call_id, kafka_partition FROM ${db}.leg_facts FINAL ORDER BY call_id`),
     ).toEqual([
@@ -1061,6 +1061,31 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await rollups(db)).toEqual(before);
   });
 
+  it('upgrades a database of schema version 3: the ledger is indexed by call, and late events still find their history', async () => {
+    const { sink, db } = await freshSink();
+    await sink.write(monday(group));
+    const before = await sink.loadCallHistory(['c1', 'c2', 'nope']);
+    expect(before.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    // What version 3 had: no index of the ledger.
+    for (const query of [
+      `DROP TABLE ${db}.ledger_calls`,
+      `TRUNCATE TABLE ${db}.schema_version`,
+      `INSERT INTO ${db}.schema_version (version) VALUES (3)`,
+    ])
+      await client.command({ query });
+    const upgraded = new ClickHouseSink(client, { database: db });
+    await upgraded.ensureSchema();
+    expect(await rows(`SELECT max(version) AS v FROM ${db}.schema_version`)).toEqual([{ v: 4 }]);
+    // The one call with call-state events in the ledger (cb1's request names c1 too; it is a callback event).
+    expect(await rows(`SELECT DISTINCT call_id FROM ${db}.ledger_calls ORDER BY call_id`)).toEqual([
+      { call_id: 'c1' },
+    ]);
+    expect(await upgraded.loadCallHistory(['c1', 'c2', 'nope'])).toEqual(before);
+    // Another processor starting with it changes nothing.
+    await upgraded.ensureSchema();
+    expect(await upgraded.loadCallHistory(['c1'])).toEqual(before);
+  });
+
   it('drops whole months past the retention from facts, ledger and minute rollups, keeping hours and days', async () => {
     const { sink, db } = await freshSink();
     await sink.write(monday(group));
@@ -1074,10 +1099,13 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       'callback_facts',
       'callback_minute',
       'gemeente_partition_minute',
+      'ledger_calls',
       'leg_facts',
       'queue_partition_minute',
       'survey_answers',
     ]);
+    // The ledger's index goes after the ledger: it may name a call the ledger lost, never the reverse.
+    expect(dropped.at(-1)?.table).toBe('ledger_calls');
     expect(new Set(dropped.map((d) => d.partition))).toEqual(new Set(['202611']));
     expect(await rows(`SELECT count() AS n FROM ${db}.leg_facts`)).toEqual([{ n: 0 }]);
     expect(

@@ -8,7 +8,7 @@
  * leg rows, whose window (entered_at) never changes; see writer.ts.
  */
 import { isSatisfiedScore, localDateOf } from '../../domain/index.ts';
-import type { CallEvent } from '../../events/call-event.ts';
+import { isCallStateEvent, type CallEvent } from '../../events/call-event.ts';
 import type { LedgerRow } from '../../pipeline/contracts.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../events/facts.ts';
 
@@ -38,6 +38,31 @@ export interface CallEventRow {
   survey_score: number | null;
   kafka_partition: number;
   kafka_offset: number;
+}
+
+export interface LedgerCallRow {
+  call_id: string;
+  occurred_at: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The ledger index's rows (ledger_calls) for ledger rows: one per call and UTC day it has
+ * call-state events on, so each month of call_events that holds events of a call holds an index
+ * row of it too, and the two lose that month together.
+ */
+export function encodeLedgerCalls(ledgerRows: readonly LedgerRow[]): LedgerCallRow[] {
+  const seen = new Set<string>();
+  const rows: LedgerCallRow[] = [];
+  for (const { event } of ledgerRows) {
+    if (!isCallStateEvent(event)) continue;
+    const key = `${Math.floor(event.occurredAt / DAY_MS)} ${event.callId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({ call_id: event.callId, occurred_at: event.occurredAt });
+  }
+  return rows;
 }
 
 /** A ledger row; `call_id` and `callback_id` are '' when the event has none (they are sort-key columns). */

@@ -8,9 +8,13 @@
  * answers get the partition of their call's events, taken from the ledger for the stored ones, and
  * the per-partition minute rows are computed from every stored fact. The old minute tables are
  * dropped after this step, with the views (the hour and day rows stay as they are).
+ *
+ * Version 4 indexes the ledger by call (ledger_calls, written before the ledger since): filled
+ * here from the stored ledger, one month at a time, so the grouping stays the size of a month.
  */
+import { callStateEventTypes } from '../../events/call-event.ts';
 import { rebuildPartitionMinutesSql } from './rollup-sql.ts';
-import { sqlString } from './sql-literals.ts';
+import { sqlString, sqlStringList } from './sql-literals.ts';
 import { factPartition, tables } from './tables.ts';
 
 /** The statements a step runs through; `database` is a checked identifier. */
@@ -71,12 +75,31 @@ export function upgradeStatements(database: string): string[] {
   ];
 }
 
+/** The ledger index's rows for one month (YYYYMM) of the stored ledger; a repeat adds only duplicates. */
+export function indexLedgerMonthSql(database: string, month: number): string {
+  return `INSERT INTO ${database}.ledger_calls (call_id, occurred_at)
+SELECT call_id, min(occurred_at) FROM ${database}.call_events
+WHERE toYYYYMM(occurred_at) = ${month} AND callback_id = '' AND call_id != ''
+  AND type IN ${sqlStringList(callStateEventTypes)}
+GROUP BY call_id`;
+}
+
 export const migrations: readonly Migration[] = [
   {
     version: 3,
     async run(context) {
       for (const table of ['leg_facts', 'survey_answers']) await addColumn(context, table, factPartition);
       for (const statement of upgradeStatements(context.database)) await context.command(statement);
+    },
+  },
+  {
+    version: 4,
+    async run(context) {
+      const months = await context.select<{ partition: string }>(
+        `SELECT DISTINCT partition FROM system.parts WHERE database = ${sqlString(context.database)} AND table = 'call_events' AND active ORDER BY partition`,
+      );
+      for (const { partition } of months)
+        await context.command(indexLedgerMonthSql(context.database, Number(partition)));
     },
   },
 ];

@@ -11,7 +11,7 @@ import type { CallEventRow } from './encode-rows.ts';
 import { tables } from './tables.ts';
 import { sqlDateTime, sqlIdentifier, sqlInteger, sqlString, sqlStringList } from './sql-literals.ts';
 import type { CallStartFact } from '../../events/facts.ts';
-import type { CallStateEvent } from '../../events/call-event.ts';
+import { callStateEventTypes } from '../../events/call-event.ts';
 
 const ledgerColumns =
   'event_id, type, occurred_at_ms, gemeente, call_id, leg_id, queue, transferred_from_leg_id, caller_key, dialled_number, agent_id, callback_id, callback_outcome, survey_score';
@@ -19,7 +19,10 @@ const ledgerColumns =
 /** A ledger row as read back (without the Kafka position). */
 export type StoredEventRow = Omit<CallEventRow, 'occurred_at' | 'kafka_partition' | 'kafka_offset'>;
 
-const callStateTypes = ['CALL_STARTED', 'QUEUE_ENTERED', 'ANSWERED', 'ABANDONED', 'TIMED_OUT', 'CALL_ENDED'];
+/** Which of the given calls have call-state events in the ledger (read from its index, ledger_calls). */
+export function storedCallIdsSql(database: string, callIds: readonly string[]): string {
+  return `SELECT DISTINCT call_id FROM ${sqlIdentifier(database)}.ledger_calls WHERE call_id IN ${sqlStringList(callIds)}`;
+}
 
 /**
  * The call-state events (not callbacks, not surveys) of the given calls, in event-time order.
@@ -29,7 +32,7 @@ const callStateTypes = ['CALL_STARTED', 'QUEUE_ENTERED', 'ANSWERED', 'ABANDONED'
 export function callHistorySql(database: string, callIds: readonly string[]): string {
   const db = sqlIdentifier(database);
   return `SELECT ${ledgerColumns} FROM ${db}.call_events
-WHERE callback_id = '' AND call_id IN ${sqlStringList(callIds)} AND type IN ${sqlStringList(callStateTypes)}
+WHERE callback_id = '' AND call_id IN ${sqlStringList(callIds)} AND type IN ${sqlStringList(callStateEventTypes)}
 ORDER BY occurred_at_ms, event_id`;
 }
 
@@ -107,11 +110,6 @@ export function decodeStoredEvent(row: StoredEventRow): CallEvent {
       return { ...base, type: row.type, callbackId: row.callback_id, outcome };
     }
   }
-}
-
-/** Narrows decoded ledger events to those of the call state machine. */
-export function isCallStateEvent(event: CallEvent): event is CallStateEvent {
-  return callStateTypes.includes(event.type);
 }
 
 /** Which of the given survey event ids are stored already. */
@@ -270,10 +268,13 @@ export function decodeCallStart(row: CallStartRowRead): CallStartFact {
 /** The tables whose monthly partitions are dropped after the retention. */
 export const retentionTables: readonly string[] = tables.filter((t) => t.retention).map((t) => t.name);
 
-/** Active partitions (YYYYMM) of the retention tables older than `beforeMonth` (YYYYMM). */
+/**
+ * Active partitions (YYYYMM) of the retention tables older than `beforeMonth` (YYYYMM); the
+ * ledger's index last, so it never misses a call the ledger still holds.
+ */
 export function expiredPartitionsSql(database: string, beforeMonth: number): string {
   return `SELECT DISTINCT table, partition FROM system.parts
 WHERE database = ${sqlString(sqlIdentifier(database))} AND active AND table IN ${sqlStringList(retentionTables)}
   AND toUInt32OrZero(partition) > 0 AND toUInt32OrZero(partition) < ${beforeMonth}
-ORDER BY table, partition`;
+ORDER BY table = 'ledger_calls', table, partition`;
 }

@@ -24,6 +24,7 @@ import {
   encodeCallback,
   encodeCallEvent,
   encodeCallStart,
+  encodeLedgerCalls,
   encodeLegs,
   encodeSurvey,
 } from './encode-rows.ts';
@@ -38,11 +39,11 @@ import {
   existingSurveyIdsSql,
   expiredPartitionsSql,
   finalCallIdsSql,
-  isCallStateEvent,
   openCallbacksBeforeSql,
   openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
+  storedCallIdsSql,
   storedDaysSql,
   watermarkSql,
   type CallStartRowRead,
@@ -62,8 +63,7 @@ import { insertedColumns } from './tables.ts';
 import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 import { sqlIdentifier } from './sql-literals.ts';
 import type { CallStartFact, CallbackFact } from '../../events/facts.ts';
-import type { CallStateEvent } from '../../events/call-event.ts';
-import type { CallbackEvent } from '../../events/call-event.ts';
+import { isCallStateEvent, type CallbackEvent, type CallStateEvent } from '../../events/call-event.ts';
 import type { ReleasedCallback } from '../../events/facts.ts';
 
 export { SinkError } from './errors.ts';
@@ -181,6 +181,8 @@ export class ClickHouseSink implements FactSink {
     const surveys = batch.surveys.map((s) => encodeSurvey(s, partitionOf(s.callId)));
     // Before this batch's facts are stored: the days they fall on are then held from the start.
     await this.#learnStoredDays(this.#minutes.unknownPartitions(legs, surveys));
+    // The index first: a call it names may lack ledger rows (they come next), never the reverse.
+    await this.#insert('ledger_calls', encodeLedgerCalls(batch.events));
     await this.#insert('call_events', batch.events, encodeCallEvent);
     await Promise.all([
       this.#insert('leg_facts', legs),
@@ -236,10 +238,17 @@ export class ClickHouseSink implements FactSink {
     }
   }
 
-  /** The stored call-state events of calls (for late events of calls no longer in memory), oldest first. */
+  /**
+   * The stored call-state events of calls (for late events of calls no longer in memory), oldest
+   * first. The ledger's index says which calls have any; only those are read from the ledger.
+   */
   async loadCallHistory(callIds: readonly string[]): Promise<CallStateEvent[]> {
     const events: CallStateEvent[] = [];
-    for (const ids of chunks([...new Set(callIds)], this.#maxIds)) {
+    for (const asked of chunks([...new Set(callIds)], this.#maxIds)) {
+      const ids = (await this.#select<{ call_id: string }>(storedCallIdsSql(this.#db, asked))).map(
+        (row) => row.call_id,
+      );
+      if (ids.length === 0) continue;
       const rows = await this.#select<StoredEventRow>(callHistorySql(this.#db, ids));
       for (const row of rows) {
         const event = decodeStoredEvent(row);

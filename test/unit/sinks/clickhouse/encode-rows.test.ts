@@ -5,6 +5,7 @@ import {
   dueDateOf,
   encodeCallback,
   encodeCallEvent,
+  encodeLedgerCalls,
   encodeLegs,
   encodeSurvey,
 } from '../../../../src/sinks/clickhouse/encode-rows.ts';
@@ -208,5 +209,78 @@ describe('encodeCallback and encodeSurvey', () => {
     expect(encodeSurvey({ ...answer, score: 4 }, 0).satisfied).toBe(1);
     expect(encodeSurvey({ ...answer, score: 5 }, 0).satisfied).toBe(1);
     expect(encodeSurvey({ ...answer, score: 3 }, 2)).toMatchObject({ satisfied: 0, kafka_partition: 2 });
+  });
+});
+
+describe('encodeLedgerCalls', () => {
+  const row = (offset: number, event: LedgerRow['event']): LedgerRow => ({
+    event,
+    kafkaPartition: 1,
+    kafkaOffset: offset,
+  });
+  const base = { gemeente: 'GM0307' };
+
+  it('indexes each call once per UTC day it has call-state events on, and nothing else', () => {
+    const rows = [
+      // c1 from 23:59 on 31 October to 00:01 on 1 November (UTC): two days, two months.
+      row(1, {
+        ...base,
+        eventId: 'e1',
+        type: 'CALL_STARTED',
+        occurredAt: at('2026-10-31T23:59:00Z'),
+        callId: 'c1',
+        callerKey: null,
+        dialledNumber: '14033',
+      }),
+      row(2, {
+        ...base,
+        eventId: 'e2',
+        type: 'QUEUE_ENTERED',
+        occurredAt: at('2026-10-31T23:59:30Z'),
+        callId: 'c1',
+        legId: 'l1',
+        queue: 'kcc',
+        transferredFromLegId: null,
+      }),
+      row(3, {
+        ...base,
+        eventId: 'e3',
+        type: 'CALL_ENDED',
+        occurredAt: at('2026-11-01T00:01:00Z'),
+        callId: 'c1',
+      }),
+      // Not call state: a callback of c2 and a survey answer of c3.
+      row(4, {
+        ...base,
+        eventId: 'e4',
+        type: 'CALLBACK_REQUESTED',
+        occurredAt: at('2026-11-01T09:00:00Z'),
+        callbackId: 'cb1',
+        queue: 'kcc',
+        callId: 'c2',
+      }),
+      row(5, {
+        ...base,
+        eventId: 'e5',
+        type: 'SURVEY_ANSWERED',
+        occurredAt: at('2026-11-01T09:05:00Z'),
+        callId: 'c3',
+        score: 4,
+      }),
+      row(6, {
+        ...base,
+        eventId: 'e6',
+        type: 'ABANDONED',
+        occurredAt: at('2026-11-01T09:06:00Z'),
+        callId: 'c3',
+        legId: 'l3',
+        agentId: null,
+      }),
+    ];
+    expect(encodeLedgerCalls(rows)).toEqual([
+      { call_id: 'c1', occurred_at: at('2026-10-31T23:59:00Z') },
+      { call_id: 'c1', occurred_at: at('2026-11-01T00:01:00Z') },
+      { call_id: 'c3', occurred_at: at('2026-11-01T09:06:00Z') },
+    ]);
   });
 });
