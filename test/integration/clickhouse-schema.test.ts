@@ -29,7 +29,7 @@ import {
   openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
-  storedCallIdsSql,
+  storedCallDaysSql,
   storedDaysSql,
   watermarkSql,
 } from '../../src/sinks/clickhouse/read-queries.ts';
@@ -216,8 +216,8 @@ const rollupQuery = (db: string, table: string) =>
 
 /** The read-back queries of the sink, for a database. */
 const readQueries = (db: string) => [
-  callHistorySql(db, ['c1', "it's"]),
-  storedCallIdsSql(db, ['c1', "it's"]),
+  callHistorySql(db, ['c1', "it's"], [20_415, 20_416, 20_418]),
+  storedCallDaysSql(db, ['c1', "it's"]),
   callbackHistorySql(db, ['cb1']),
   existingSurveyIdsSql(db, ['s1']),
   watermarkSql(db, 'bereik'),

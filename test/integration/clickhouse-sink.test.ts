@@ -1061,6 +1061,87 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await rollups(db)).toEqual(before);
   });
 
+  it('raises the repeat flags a batch of starts months apart causes, reading the week around each start', async () => {
+    const { sink, db } = await freshSink();
+    // Stored earlier by another processor, which knew none of the calls below: no repeats.
+    await sink.write(
+      batch(group, {
+        callStarts: [
+          start('r-jan', '2026-01-10T10:00:00Z', 'k-carol', false),
+          start('r-apr', '2026-04-01T10:00:00Z', 'k-carol', false),
+          start('r-jul', '2026-07-10T10:00:00Z', 'k-carol', false),
+        ],
+      }),
+    );
+    // One batch with a start in January and one in July, as a backlog in random day order has.
+    await sink.write(
+      batch(group, {
+        callStarts: [
+          // Exactly 168 h before r-jan: r-jan is a repeat.
+          start('b-jan', '2026-01-03T10:00:00Z', 'k-carol', false),
+          // Two days after r-jul: a repeat itself.
+          start('b-jul', '2026-07-12T10:00:00Z', 'k-carol', false),
+        ],
+      }),
+    );
+    expect(
+      await rows(`SELECT call_id, is_repeat, version FROM ${db}.call_starts FINAL ORDER BY started_at`),
+    ).toEqual([
+      { call_id: 'b-jan', is_repeat: 0, version: 1 },
+      { call_id: 'r-jan', is_repeat: 1, version: 2 },
+      { call_id: 'r-apr', is_repeat: 0, version: 1 },
+      { call_id: 'r-jul', is_repeat: 0, version: 1 },
+      { call_id: 'b-jul', is_repeat: 1, version: 2 },
+    ]);
+  });
+
+  it("reads a call's whole history when its events lie on several UTC days and months, before and after a rebuilt index", async () => {
+    const { sink, db } = await freshSink();
+    const callId = 'c-midnight';
+    const events: LedgerRow[] = [
+      ledger(3, 1, {
+        eventId: 'm1',
+        type: 'CALL_STARTED',
+        occurredAt: at('2026-10-31T23:59:58Z'),
+        gemeente: G,
+        callId,
+        callerKey: null,
+        dialledNumber: '14033',
+      }),
+      ledger(3, 2, {
+        eventId: 'm2',
+        type: 'QUEUE_ENTERED',
+        occurredAt: at('2026-11-01T00:00:01Z'),
+        gemeente: G,
+        callId,
+        legId: 'ml1',
+        queue: 'kcc',
+        transferredFromLegId: null,
+      }),
+      ledger(3, 3, {
+        eventId: 'm3',
+        type: 'CALL_ENDED',
+        occurredAt: at('2026-11-03T12:00:00Z'),
+        gemeente: G,
+        callId,
+      }),
+    ];
+    // In two writes, as two flushes would store them.
+    await sink.write(batch(group, { events: events.slice(0, 2) }));
+    await sink.write(batch(group, { events: events.slice(2) }));
+    const expected = events.map(({ event }) => event);
+    expect(await sink.loadCallHistory([callId, 'nope'])).toEqual(expected);
+    // The index of a version 3 database, filled from the ledger by the upgrade.
+    for (const query of [
+      `DROP TABLE ${db}.ledger_calls`,
+      `TRUNCATE TABLE ${db}.schema_version`,
+      `INSERT INTO ${db}.schema_version (version) VALUES (3)`,
+    ])
+      await client.command({ query });
+    await sink.ensureSchema();
+    expect(await sink.loadCallHistory([callId])).toEqual(expected);
+  });
+
   it('upgrades a database of schema version 3: the ledger is indexed by call, and late events still find their history', async () => {
     const { sink, db } = await freshSink();
     await sink.write(monday(group));

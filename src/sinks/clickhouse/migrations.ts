@@ -9,8 +9,9 @@
  * the per-partition minute rows are computed from every stored fact. The old minute tables are
  * dropped after this step, with the views (the hour and day rows stay as they are).
  *
- * Version 4 indexes the ledger by call (ledger_calls, written before the ledger since): filled
- * here from the stored ledger, one month at a time, so the grouping stays the size of a month.
+ * Version 4 indexes the ledger by call and UTC day (ledger_calls, written before the ledger
+ * since): filled here from the stored ledger, one month at a time, so the grouping stays the size
+ * of a month.
  */
 import { callStateEventTypes } from '../../events/call-event.ts';
 import { rebuildPartitionMinutesSql } from './rollup-sql.ts';
@@ -75,13 +76,16 @@ export function upgradeStatements(database: string): string[] {
   ];
 }
 
-/** The ledger index's rows for one month (YYYYMM) of the stored ledger; a repeat adds only duplicates. */
+/**
+ * The ledger index's rows for one month (YYYYMM) of the stored ledger: one per call and UTC day, as
+ * the writer makes them (encode-rows.ts); a repeat adds only duplicates.
+ */
 export function indexLedgerMonthSql(database: string, month: number): string {
   return `INSERT INTO ${database}.ledger_calls (call_id, occurred_at)
 SELECT call_id, min(occurred_at) FROM ${database}.call_events
 WHERE toYYYYMM(occurred_at) = ${month} AND callback_id = '' AND call_id != ''
   AND type IN ${sqlStringList(callStateEventTypes)}
-GROUP BY call_id`;
+GROUP BY call_id, intDiv(toUInt32(occurred_at), 86400)`;
 }
 
 export const migrations: readonly Migration[] = [

@@ -24,19 +24,42 @@ export interface StoredStartRow {
   readonly is_repeat: number | string | null;
 }
 
-/** The stored starts of the batch's callers within the repeat window around the batch's starts. */
+/**
+ * The repeat window around each start, as few time ranges: windows that overlap or touch make one.
+ * A batch of a backlog in random day order holds days far apart; one range from its first to its
+ * last start would read the stored starts of every day between.
+ */
+function windowsAround(startTimes: readonly number[]): [from: number, to: number][] {
+  const sorted = [...startTimes].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const t of sorted) {
+    const last = ranges.at(-1);
+    if (last !== undefined && t - REPEAT_WINDOW_MS <= last[1]) last[1] = t + REPEAT_WINDOW_MS;
+    else ranges.push([t - REPEAT_WINDOW_MS, t + REPEAT_WINDOW_MS]);
+  }
+  return ranges;
+}
+
+const utcLiteral = (ms: number) => `toDateTime(${sqlString(utcDateTimeText(ms))}, 'UTC')`;
+
+/**
+ * The stored starts of the batch's callers within the repeat window around the batch's starts.
+ * Every repeat has its earlier start within the window of the later one and the other way round,
+ * so whichever of the two is stored last finds the other: the windows of the batch's own starts
+ * are all a write needs to read.
+ */
 export function storedStartsSql(database: string, starts: readonly CallStartFact[]): string | undefined {
   const keyed = starts.filter((s) => s.callerKey !== null);
   if (keyed.length === 0) return undefined;
-  const from = Math.min(...keyed.map((s) => s.startedAt)) - REPEAT_WINDOW_MS;
-  const to = Math.max(...keyed.map((s) => s.startedAt)) + REPEAT_WINDOW_MS;
+  const ranges = windowsAround(keyed.map((s) => s.startedAt)).map(
+    ([from, to]) => `(started_at >= ${utcLiteral(from)} AND started_at <= ${utcLiteral(to)})`,
+  );
   const db = sqlIdentifier(database);
   return `SELECT call_id, gemeente, assumeNotNull(caller_key) AS caller_key, started_at_ms, is_repeat
 FROM ${db}.call_starts FINAL
 WHERE gemeente IN ${sqlStringList(new Set(keyed.map((s) => s.gemeente)))}
   AND caller_key IN ${sqlStringList(new Set(keyed.map((s) => s.callerKey ?? '')))}
-  AND started_at >= toDateTime(${sqlString(utcDateTimeText(from))}, 'UTC')
-  AND started_at <= toDateTime(${sqlString(utcDateTimeText(to))}, 'UTC')`;
+  AND (${ranges.join(' OR ')})`;
 }
 
 /** The stored starts that are repeats but not marked so, as corrected facts (version 2). */

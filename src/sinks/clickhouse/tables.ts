@@ -219,14 +219,15 @@ export const tables: readonly TableDef[] = [
   {
     // The ledger is sorted by gemeente first, so asking it whether a late event's call has stored
     // events reads nearly every granule of it; sorted by call alone, in small granules, the same
-    // question reads a few. Written before the ledger rows it indexes, dropped after them.
+    // question reads a few, and the days it answers narrow the ledger read that follows to the
+    // parts of those days. Written before the ledger rows it indexes, dropped after them.
     name: 'ledger_calls',
     columns: [
       col('call_id', 'String', 'a call (gesprek) with call-state events in call_events'),
       col(
         'occurred_at',
         utc,
-        "when one of those events happened: the row's month is a month of call_events holding some",
+        'when one of those events happened: one row per call and UTC day with such events',
       ),
     ],
     engine: 'ReplacingMergeTree()',

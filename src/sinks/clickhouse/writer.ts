@@ -43,7 +43,7 @@ import {
   openCallbackRequestsSql,
   partitionWatermarksSql,
   storedCallbacksSql,
-  storedCallIdsSql,
+  storedCallDaysSql,
   storedDaysSql,
   watermarkSql,
   type CallStartRowRead,
@@ -245,11 +245,13 @@ export class ClickHouseSink implements FactSink {
   async loadCallHistory(callIds: readonly string[]): Promise<CallStateEvent[]> {
     const events: CallStateEvent[] = [];
     for (const asked of chunks([...new Set(callIds)], this.#maxIds)) {
-      const ids = (await this.#select<{ call_id: string }>(storedCallIdsSql(this.#db, asked))).map(
-        (row) => row.call_id,
+      const stored = await this.#select<{ call_id: string; day: number | string }>(
+        storedCallDaysSql(this.#db, asked),
       );
-      if (ids.length === 0) continue;
-      const rows = await this.#select<StoredEventRow>(callHistorySql(this.#db, ids));
+      if (stored.length === 0) continue;
+      const ids = [...new Set(stored.map((row) => row.call_id))];
+      const days = stored.map((row) => Number(row.day));
+      const rows = await this.#select<StoredEventRow>(callHistorySql(this.#db, ids, days));
       for (const row of rows) {
         const event = decodeStoredEvent(row);
         if (isCallStateEvent(event)) events.push(event);
