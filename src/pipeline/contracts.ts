@@ -77,6 +77,14 @@ export interface DeadLetter {
 }
 
 /** The fact store: ClickHouse in production. */
+/** What the store holds of some calls. */
+export interface StoredCalls {
+  /** Their accepted call-state events. */
+  readonly history: CallEvent[];
+  /** Those with stored facts (finalised by some processor); the others are still live. */
+  readonly final: Set<string>;
+}
+
 export interface FactSink {
   write(batch: SinkBatch): Promise<void>;
   /**
@@ -85,10 +93,8 @@ export interface FactSink {
    * written since.
    */
   ownershipChanged(): void;
-  /** Accepted events of calls no longer in memory, for late events that arrive after their call was released. */
-  loadCallHistory(callIds: readonly string[]): Promise<CallEvent[]>;
-  /** Which of these calls have stored facts (were finalised by some processor); the others are still live. */
-  loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>>;
+  /** What is stored of calls no longer in memory, for late events that arrive after their call was released. */
+  loadStoredCalls(callIds: readonly string[]): Promise<StoredCalls>;
   loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]>;
   /** A partition's open callbacks requested at or before `beforeMs` (past the horizon), streamed. */
   streamOpenCallbacksBefore(partition: number, beforeMs: number): AsyncIterable<ReleasedCallback>;

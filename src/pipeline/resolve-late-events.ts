@@ -34,9 +34,7 @@ export async function resolveLateEvents(context: LateEventContext, out: TrackerO
 async function resolveCalls(context: LateEventContext, out: TrackerOutputs): Promise<void> {
   const { sink, retry, pending } = context;
   const callIds = [...new Set(out.call.orphans.map((o) => o.event.callId))];
-  const [stored, final] = await retry('ClickHouse history', () =>
-    Promise.all([sink.loadCallHistory(callIds), sink.loadFinalCallIds(callIds)]),
-  );
+  const { history: stored, final } = await retry('ClickHouse history', () => sink.loadStoredCalls(callIds));
   const orphans = out.call.orphans.splice(0);
   // Events accepted since the last flush are not stored yet, but are history all the same.
   const wanted = new Set(callIds);

@@ -6,6 +6,7 @@
  */
 import type { CallEvent } from '../../src/events/call-event.ts';
 import type {
+  StoredCalls,
   DeadLetter,
   DeadLetterSink,
   FactSink,
@@ -102,10 +103,10 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     return Promise.resolve();
   }
 
-  loadCallHistory(callIds: readonly string[]): Promise<CallEvent[]> {
+  loadStoredCalls(callIds: readonly string[]): Promise<StoredCalls> {
     const wanted = new Set(callIds);
-    return Promise.resolve(
-      [...this.ledger.values()].filter(
+    return Promise.resolve({
+      history: [...this.ledger.values()].filter(
         (e) =>
           'callId' in e &&
           e.callId !== null &&
@@ -113,11 +114,8 @@ export class InMemorySink implements FactSink, DeadLetterSink {
           e.type !== 'CALLBACK_REQUESTED' &&
           e.type !== 'SURVEY_ANSWERED',
       ),
-    );
-  }
-
-  loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>> {
-    return Promise.resolve(new Set(callIds.filter((id) => this.calls.has(id))));
+      final: new Set(callIds.filter((id) => this.calls.has(id))),
+    });
   }
 
   loadCallbackHistory(callbackIds: readonly string[]): Promise<CallEvent[]> {

@@ -443,8 +443,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       }),
     );
     await sink.write(batch(group, { events }));
-    const stored = await sink.loadCallHistory([callId]);
-    expect(stored).toEqual(events.map(({ event }) => event));
+    const stored = await sink.loadStoredCalls([callId]);
+    expect(stored).toEqual({ history: events.map(({ event }) => event), final: new Set() });
   });
 
   it('stores a Monday and gives the hand-worked numbers; a replay changes nothing', async () => {
@@ -904,9 +904,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await sink.loadPartitionWatermarks(group, 'another-topic')).toEqual(new Map());
     expect(await sink.loadPartitionWatermarks('another-group', 'switch')).toEqual(new Map());
     // Calls with stored facts are final; a call id never stored is not.
-    expect(await sink.loadFinalCallIds(['c1', 'c5', 'nope'])).toEqual(new Set(['c1', 'c5']));
-
-    const history = await sink.loadCallHistory(['c1', 'nope']);
+    const { history, final } = await sink.loadStoredCalls(['c1', 'nope']);
+    expect(final).toEqual(new Set(['c1']));
     expect(history.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
     expect(history[3]).toEqual({
       eventId: 'e4',
@@ -1130,7 +1129,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     await sink.write(batch(group, { events: events.slice(0, 2) }));
     await sink.write(batch(group, { events: events.slice(2) }));
     const expected = events.map(({ event }) => event);
-    expect(await sink.loadCallHistory([callId, 'nope'])).toEqual(expected);
+    // Events without facts: a live call.
+    expect(await sink.loadStoredCalls([callId, 'nope'])).toEqual({ history: expected, final: new Set() });
     // The index of a version 3 database, filled from the ledger by the upgrade.
     for (const query of [
       `DROP TABLE ${db}.ledger_calls`,
@@ -1139,14 +1139,16 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     ])
       await client.command({ query });
     await sink.ensureSchema();
-    expect(await sink.loadCallHistory([callId])).toEqual(expected);
+    expect(await sink.loadStoredCalls([callId])).toEqual({ history: expected, final: new Set() });
   });
 
   it('upgrades a database of schema version 3: the ledger is indexed by call, and late events still find their history', async () => {
     const { sink, db } = await freshSink();
     await sink.write(monday(group));
-    const before = await sink.loadCallHistory(['c1', 'c2', 'nope']);
-    expect(before.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    const before = await sink.loadStoredCalls(['c1', 'c2', 'nope']);
+    expect(before.history.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    // c2 has facts in this fixture but no events in the ledger: only calls the ledger holds are asked for facts.
+    expect(before.final).toEqual(new Set(['c1']));
     // What version 3 had: no index of the ledger.
     for (const query of [
       `DROP TABLE ${db}.ledger_calls`,
@@ -1161,10 +1163,10 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     expect(await rows(`SELECT DISTINCT call_id FROM ${db}.ledger_calls ORDER BY call_id`)).toEqual([
       { call_id: 'c1' },
     ]);
-    expect(await upgraded.loadCallHistory(['c1', 'c2', 'nope'])).toEqual(before);
+    expect(await upgraded.loadStoredCalls(['c1', 'c2', 'nope'])).toEqual(before);
     // Another processor starting with it changes nothing.
     await upgraded.ensureSchema();
-    expect(await upgraded.loadCallHistory(['c1'])).toEqual(before);
+    expect(await upgraded.loadStoredCalls(['c1', 'c2', 'nope'])).toEqual(before);
   });
 
   it('drops whole months past the retention from facts, ledger and minute rollups, keeping hours and days', async () => {

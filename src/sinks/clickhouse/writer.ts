@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StreefcijferRow } from '../../config/targets.ts';
 import { KPI_METRIC_NAMES } from '../../domain/kpi.ts';
-import type { FactSink, SinkBatch } from '../../pipeline/contracts.ts';
+import type { FactSink, SinkBatch, StoredCalls } from '../../pipeline/contracts.ts';
 import type { CallEvent } from '../../events/call-event.ts';
 import { dirtyWindows, planCallbacks, type DirtyWindows, type StoredCallback } from './dirty-windows.ts';
 import {
@@ -240,10 +240,14 @@ export class ClickHouseSink implements FactSink {
 
   /**
    * The stored call-state events of calls (for late events of calls no longer in memory), oldest
-   * first. The ledger's index says which calls have any; only those are read from the ledger.
+   * first, and which of them have stored facts. The ledger's index says which calls have events
+   * stored; only those are read, from the ledger and from the facts: a call's facts are written
+   * after its events, so a call the index does not name has none (nor, past the retention, any
+   * history to apply a late event to).
    */
-  async loadCallHistory(callIds: readonly string[]): Promise<CallStateEvent[]> {
+  async loadStoredCalls(callIds: readonly string[]): Promise<StoredCalls> {
     const events: CallStateEvent[] = [];
+    const final = new Set<string>();
     for (const asked of chunks([...new Set(callIds)], this.#maxIds)) {
       const stored = await this.#select<{ call_id: string; day: number | string }>(
         storedCallDaysSql(this.#db, asked),
@@ -251,24 +255,17 @@ export class ClickHouseSink implements FactSink {
       if (stored.length === 0) continue;
       const ids = [...new Set(stored.map((row) => row.call_id))];
       const days = stored.map((row) => Number(row.day));
-      const rows = await this.#select<StoredEventRow>(callHistorySql(this.#db, ids, days));
+      const [rows, finalRows] = await Promise.all([
+        this.#select<StoredEventRow>(callHistorySql(this.#db, ids, days)),
+        this.#select<{ call_id: string }>(finalCallIdsSql(this.#db, ids)),
+      ]);
       for (const row of rows) {
         const event = decodeStoredEvent(row);
         if (isCallStateEvent(event)) events.push(event);
       }
+      for (const row of finalRows) final.add(row.call_id);
     }
-    return oncePerEvent(events).sort(byTimeThenId);
-  }
-
-  /** Which of these calls have stored facts: finalised by some processor (the others are live). */
-  async loadFinalCallIds(callIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const ids of chunks([...new Set(callIds)], this.#maxIds)) {
-      for (const row of await this.#select<{ call_id: string }>(finalCallIdsSql(this.#db, ids))) {
-        found.add(row.call_id);
-      }
-    }
-    return found;
+    return { history: oncePerEvent(events).sort(byTimeThenId), final };
   }
 
   /** The stored request and completion events of callbacks, oldest first. */

@@ -243,13 +243,13 @@ describe('a call is rebuilt, never split', () => {
       transferredCall('q-c1', morning, 'all').filter((e) => e.type === 'ANSWERED'),
     );
     await processor.handle(late, { partition: 0, highWatermark: 10_000 });
-    const load = sink.loadCallHistory.bind(sink);
-    sink.loadCallHistory = () => Promise.reject(new Error('ClickHouse is down'));
+    const load = sink.loadStoredCalls.bind(sink);
+    sink.loadStoredCalls = () => Promise.reject(new Error('ClickHouse is down'));
     const acknowledged = processor.acknowledgedCount;
     await expect(processor.flush()).rejects.toThrow('ClickHouse is down');
     // No progress while the read fails: the stall clock may run.
     expect(processor.acknowledgedCount).toBe(acknowledged);
-    sink.loadCallHistory = load;
+    sink.loadStoredCalls = load;
     clock.now += 1000;
     await processor.flush();
     expect(processor.acknowledgedCount).toBe(acknowledged + late.length);
