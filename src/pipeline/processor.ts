@@ -422,6 +422,7 @@ export class Processor implements MessageHandler {
     telemetry.openCalls.set(this.#calls.openCalls);
     telemetry.callsInMemory.set(this.#calls.callsInMemory);
     telemetry.openCallbacks.set(this.#callbacks.callbacksInMemory);
+    telemetry.repeatWindowStarts.set(this.#repeats.startsInMemory);
   }
 
   /** Moves tracker outputs into the pending writes (counting final facts); the flush clock starts. */

@@ -28,6 +28,7 @@ export class PipelineMetrics {
   readonly openCalls: Gauge;
   readonly callsInMemory: Gauge;
   readonly openCallbacks: Gauge;
+  readonly repeatWindowStarts: Gauge;
   readonly watermark: Gauge;
   readonly lastCommit: Gauge<'partition'>;
   readonly commitStalled: Gauge;
@@ -106,6 +107,11 @@ export class PipelineMetrics {
     this.openCallbacks = new Gauge({
       name: 'bereik_callbacks_in_memory',
       help: 'Callbacks in memory.',
+      registers,
+    });
+    this.repeatWindowStarts = new Gauge({
+      name: 'bereik_repeat_window_starts',
+      help: 'Call starts in memory for repeat callers: the last 168 h of event time and the correction horizon.',
       registers,
     });
     this.watermark = new Gauge({

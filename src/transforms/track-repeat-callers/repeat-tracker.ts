@@ -56,6 +56,8 @@ const asList = (starts: CallerStarts): readonly CallStartFact[] =>
 
 export class RepeatCallerTracker {
   readonly #gemeenten = new Map<string, GemeenteCallers>();
+  /** Starts held, over all callers: kept as they come and go, for a gauge read every batch. */
+  #starts = 0;
   #watermark = Number.NEGATIVE_INFINITY;
   readonly #horizonMs: number;
 
@@ -76,10 +78,7 @@ export class RepeatCallerTracker {
 
   /** Starts held, over all callers. */
   get startsInMemory(): number {
-    let starts = 0;
-    for (const g of this.#gemeenten.values())
-      for (const held of g.callers.values()) starts += Array.isArray(held) ? held.length : 1;
-    return starts;
+    return this.#starts;
   }
 
   /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
@@ -165,7 +164,7 @@ export class RepeatCallerTracker {
       for (const callerKey of g.expiry.popDue(this.#watermark)) {
         const held = g.callers.get(callerKey);
         // Gone already, or a newer start moved the caller to a later bucket.
-        if (held !== undefined && this.#releaseAt(held) <= this.#watermark) g.callers.delete(callerKey);
+        if (held !== undefined && this.#releaseAt(held) <= this.#watermark) this.#forget(g, callerKey, held);
       }
     }
   }
@@ -178,15 +177,29 @@ export class RepeatCallerTracker {
   #unexpired(g: GemeenteCallers, callerKey: string): CallerStarts | undefined {
     const held = g.callers.get(callerKey);
     if (held === undefined) return undefined;
-    if (!Array.isArray(held)) return this.#expired(held.startedAt) ? undefined : held;
+    if (!Array.isArray(held)) {
+      if (!this.#expired(held.startedAt)) return held;
+      this.#forget(g, callerKey, held);
+      return undefined;
+    }
     let expired = 0;
     while (expired < held.length && this.#expired(held[expired]?.startedAt ?? 0)) expired++;
     if (expired === 0) return held;
-    if (expired === held.length) return undefined;
+    if (expired === held.length) {
+      this.#forget(g, callerKey, held);
+      return undefined;
+    }
     held.splice(0, expired);
+    this.#starts -= expired;
     const kept = held.length === 1 ? held[0] : held;
     if (kept !== undefined && kept !== held) g.callers.set(callerKey, kept);
     return kept;
+  }
+
+  /** Drops a caller and its starts (its expiry entry, if any, finds it gone). */
+  #forget(g: GemeenteCallers, callerKey: string, held: CallerStarts): void {
+    g.callers.delete(callerKey);
+    this.#starts -= Array.isArray(held) ? held.length : 1;
   }
 
   /** When a start leaves memory: past the window and the horizon. */
@@ -235,6 +248,7 @@ export class RepeatCallerTracker {
       list = held;
     }
     g.callers.set(callerKey, list);
+    this.#starts++;
     const release = this.#releaseAt(list);
     if (releaseBefore === undefined || g.expiry.bucketOf(release) !== g.expiry.bucketOf(releaseBefore))
       g.expiry.add(callerKey, release);

@@ -98,14 +98,14 @@ describe('track-repeat-callers', () => {
     t.apply(start('a', '2026-11-16T10:00:00Z'), out);
     t.apply(start('b', '2026-11-17T10:00:00Z', 'k2'), out);
     t.apply(start('c', '2026-11-18T10:00:00Z', 'k2'), out);
-    expect(t.callersInMemory).toBe(2);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 3]);
     t.advance(a + week + horizon - 1);
-    expect(t.callersInMemory).toBe(2);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 3]);
     t.advance(a + week + horizon + 3_600_000);
     // k1 is gone; k2 stays, its newest start is two days later.
-    expect(t.callersInMemory).toBe(1);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([1, 2]);
     t.advance(a + 2 * 86_400_000 + week + horizon + 3_600_000);
-    expect(t.callersInMemory).toBe(0);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([0, 0]);
   });
 
   it('keeps a caller whose newer start moved the release, and still tells the repeat', () => {
@@ -144,5 +144,32 @@ describe('track-repeat-callers', () => {
     const afterGap = first + 46 * 3 * day + 8 * day;
     t.apply(start('after-gap', new Date(afterGap).toISOString()), out);
     expect(out.facts.at(-1)?.fact).toMatchObject({ callId: 'after-gap', repeat: false });
+  });
+
+  it('counts the starts it holds as callers call again after their starts expired', () => {
+    const t = new RepeatCallerTracker(horizon);
+    const out = RepeatCallerTracker.output();
+    t.apply(start('a', '2026-11-16T10:00:00Z'), out);
+    t.apply(start('b', '2026-11-16T10:30:00Z'), out);
+    t.apply(start('x', '2026-11-16T10:45:00Z', 'k2'), out);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 3]);
+    // Past the week and the horizon (1 h 5 min) of a and b, not of x; the release of all three
+    // comes at 12:00, the end of their hour.
+    t.advance(Date.parse('2026-11-23T11:40:00Z'));
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 3]);
+    t.apply(start('c', '2026-11-23T11:40:00Z'), out);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 2]);
+    t.advance(Date.parse('2026-11-23T11:51:00Z'));
+    t.apply(start('y', '2026-11-23T11:51:00Z', 'k2'), out);
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([2, 2]);
+    expect(out.facts.map((f) => [f.fact.callId, f.fact.repeat])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['x', false],
+      ['c', false],
+      ['y', false],
+    ]);
+    t.advance(Date.parse('2026-12-31T00:00:00Z'));
+    expect([t.callersInMemory, t.startsInMemory]).toEqual([0, 0]);
   });
 });
