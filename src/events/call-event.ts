@@ -104,8 +104,10 @@ export const callStateEventTypes: readonly CallEventType[] = [
   'CALL_ENDED',
 ];
 
+const callStateEventTypeSet: ReadonlySet<CallEventType> = new Set(callStateEventTypes);
+
 export function isCallStateEvent(event: CallEvent): event is CallStateEvent {
-  return callStateEventTypes.includes(event.type);
+  return callStateEventTypeSet.has(event.type);
 }
 
 /** The two events of a terugbelverzoek. */

@@ -48,18 +48,21 @@ export interface LedgerCallRow {
 const DAY_MS = 86_400_000;
 
 /**
- * The ledger index's rows (ledger_calls) for ledger rows: one per call and UTC day it has
+ * The ledger index's rows (ledger_calls) for ledger rows: at least one per call and UTC day it has
  * call-state events on, so each month of call_events that holds events of a call holds an index
- * row of it too, and the two lose that month together.
+ * row of it too, and the two lose that month together. A call's events mostly come in order, so
+ * a row is written when its day differs from the call's previous event's; a day the events go back
+ * to is written again (the table keeps one).
  */
 export function encodeLedgerCalls(ledgerRows: readonly LedgerRow[]): LedgerCallRow[] {
-  const seen = new Set<string>();
+  // Keyed by the event's own call id string: no key built per event, on the hot path.
+  const dayOfCall = new Map<string, number>();
   const rows: LedgerCallRow[] = [];
   for (const { event } of ledgerRows) {
     if (!isCallStateEvent(event)) continue;
-    const key = `${Math.floor(event.occurredAt / DAY_MS)} ${event.callId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const day = Math.floor(event.occurredAt / DAY_MS);
+    if (dayOfCall.get(event.callId) === day) continue;
+    dayOfCall.set(event.callId, day);
     rows.push({ call_id: event.callId, occurred_at: event.occurredAt });
   }
   return rows;
