@@ -401,6 +401,16 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     return result.json<Record<string, unknown>>();
   }
 
+  /** Makes a database look as an older bereik left it: `undo` takes back what came since, then the stored version. */
+  async function asSchemaVersion(db: string, version: number, undo: readonly string[]): Promise<void> {
+    for (const query of [
+      ...undo,
+      `TRUNCATE TABLE ${db}.schema_version`,
+      `INSERT INTO ${db}.schema_version (version) VALUES (${version})`,
+    ])
+      await client.command({ query });
+  }
+
   /** Every rollup row (FINAL; the whole-window minute views without), for comparing whole states. */
   async function rollups(db: string): Promise<Record<string, Record<string, unknown>[]>> {
     const result: Record<string, Record<string, unknown>[]> = {};
@@ -1022,17 +1032,14 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     );
     const before = await rollups(db);
     // What version 2 had: no partition on legs and answers, no per-partition minute rows.
-    for (const query of [
+    await asSchemaVersion(db, 2, [
       `ALTER TABLE ${db}.leg_facts DROP COLUMN kafka_partition`,
       `ALTER TABLE ${db}.survey_answers DROP COLUMN kafka_partition`,
       `DROP TABLE ${db}.queue_minute`,
       `DROP TABLE ${db}.gemeente_minute`,
       `DROP TABLE ${db}.queue_partition_minute`,
       `DROP TABLE ${db}.gemeente_partition_minute`,
-      `TRUNCATE TABLE ${db}.schema_version`,
-      `INSERT INTO ${db}.schema_version (version) VALUES (2)`,
-    ])
-      await client.command({ query });
+    ]);
 
     const upgraded = new ClickHouseSink(client, { database: db });
     await upgraded.ensureSchema();
@@ -1132,12 +1139,7 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     // Events without facts: a live call.
     expect(await sink.loadStoredCalls([callId, 'nope'])).toEqual({ history: expected, final: new Set() });
     // The index of a version 3 database, filled from the ledger by the upgrade.
-    for (const query of [
-      `DROP TABLE ${db}.ledger_calls`,
-      `TRUNCATE TABLE ${db}.schema_version`,
-      `INSERT INTO ${db}.schema_version (version) VALUES (3)`,
-    ])
-      await client.command({ query });
+    await asSchemaVersion(db, 3, [`DROP TABLE ${db}.ledger_calls`]);
     await sink.ensureSchema();
     expect(await sink.loadStoredCalls([callId])).toEqual({ history: expected, final: new Set() });
   });
@@ -1150,12 +1152,7 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     // c2 has facts in this fixture but no events in the ledger: only calls the ledger holds are asked for facts.
     expect(before.final).toEqual(new Set(['c1']));
     // What version 3 had: no index of the ledger.
-    for (const query of [
-      `DROP TABLE ${db}.ledger_calls`,
-      `TRUNCATE TABLE ${db}.schema_version`,
-      `INSERT INTO ${db}.schema_version (version) VALUES (3)`,
-    ])
-      await client.command({ query });
+    await asSchemaVersion(db, 3, [`DROP TABLE ${db}.ledger_calls`]);
     const upgraded = new ClickHouseSink(client, { database: db });
     await upgraded.ensureSchema();
     expect(await rows(`SELECT max(version) AS v FROM ${db}.schema_version`)).toEqual([{ v: 4 }]);
