@@ -76,7 +76,6 @@ export interface DeadLetter {
   readonly detail: string;
 }
 
-/** The fact store: ClickHouse in production. */
 /** What the store holds of some calls. */
 export interface StoredCalls {
   /** Their accepted call-state events. */
@@ -85,6 +84,7 @@ export interface StoredCalls {
   readonly final: Set<string>;
 }
 
+/** The fact store: ClickHouse in production. */
 export interface FactSink {
   write(batch: SinkBatch): Promise<void>;
   /**
