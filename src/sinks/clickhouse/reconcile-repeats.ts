@@ -12,7 +12,7 @@
  * the flag already raised: so every write also recomputes the windows of the stored repeats its
  * own starts cause (repeatsCausedBy), raised now or before. Recomputing is idempotent.
  */
-import { sqlIdentifier, sqlString, sqlStringList, utcDateTimeText } from './sql-literals.ts';
+import { sqlDateTime, sqlIdentifier, sqlStringList } from './sql-literals.ts';
 import type { CallStartFact } from '../../events/facts.ts';
 import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 
@@ -40,8 +40,6 @@ function windowsAround(startTimes: readonly number[]): [from: number, to: number
   return ranges;
 }
 
-const utcLiteral = (ms: number) => `toDateTime(${sqlString(utcDateTimeText(ms))}, 'UTC')`;
-
 /**
  * The stored starts of the batch's callers within the repeat window around the batch's starts.
  * Every repeat has its earlier start within the window of the later one and the other way round,
@@ -52,7 +50,8 @@ export function storedStartsSql(database: string, starts: readonly CallStartFact
   const keyed = starts.filter((s) => s.callerKey !== null);
   if (keyed.length === 0) return undefined;
   const ranges = windowsAround(keyed.map((s) => s.startedAt)).map(
-    ([from, to]) => `(started_at >= ${utcLiteral(from)} AND started_at <= ${utcLiteral(to)})`,
+    ([from, to]) =>
+      `(started_at >= ${sqlDateTime(Math.floor(from / 1000))} AND started_at <= ${sqlDateTime(Math.floor(to / 1000))})`,
   );
   const db = sqlIdentifier(database);
   return `SELECT call_id, gemeente, assumeNotNull(caller_key) AS caller_key, started_at_ms, is_repeat
