@@ -100,6 +100,11 @@ export interface FactSink {
   streamOpenCallbacksBefore(partition: number, beforeMs: number): AsyncIterable<ReleasedCallback>;
   /** The requests of a partition's open callbacks requested after `afterMs` (all when undefined), streamed. */
   streamOpenCallbackRequests(partition: number, afterMs: number | undefined): AsyncIterable<CallEvent>;
+  /**
+   * The Kafka offset of the last callback event of a partition in the ledger (undefined when none
+   * is): a previous owner may have handled the ones up to it without storing all they changed.
+   */
+  lastCallbackOffset(partition: number): Promise<number | undefined>;
   existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>>;
 }
 

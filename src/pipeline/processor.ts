@@ -107,6 +107,7 @@ export class Processor implements MessageHandler {
       correctionMs,
       openHorizonMs: deps.options.openCallbackHorizonMs,
       partitionOf: (message: IncomingMessage) => message.partition,
+      offsetOf: (message: IncomingMessage) => message.offset,
     });
     this.#surveys = new SurveyTracker(allowedLatenessMs + correctionMs);
     this.#repeats = new RepeatCallerTracker(allowedLatenessMs + correctionMs);
@@ -156,14 +157,17 @@ export class Processor implements MessageHandler {
 
   /**
    * Restores an assigned partition's open callbacks (for the gauges and their completions), streamed
-   * from the store: those past the horizon as ids, then the later ones' requests, held.
+   * from the store: those past the horizon as ids, then the later ones' requests, held. Callback
+   * events up to `lastStoredOffset` (the last one of the partition in the store) are settled
+   * against the store when they are read again.
    */
   async restoreCallbacks(
     partition: number,
+    lastStoredOffset: number | undefined,
     released: AsyncIterable<ReleasedCallback>,
     requests: AsyncIterable<CallEvent>,
   ): Promise<{ held: number; counted: number }> {
-    this.#callbacks.restorePartition(partition);
+    this.#callbacks.restorePartition(partition, lastStoredOffset);
     let counted = 0;
     for await (const callback of released) {
       this.#callbacks.addReleased(partition, callback);

@@ -15,7 +15,10 @@ export interface RestoredPartition {
   readonly counted: number;
 }
 
-/** Restores one assigned partition's open callbacks; safe to run again after a failure. */
+/**
+ * Restores one assigned partition's open callbacks, and where its stored callback events end;
+ * safe to run again after a failure.
+ */
 export async function restorePartition(
   processor: Processor,
   sink: FactSink,
@@ -26,7 +29,11 @@ export async function restorePartition(
   const finite = Number.isFinite(before);
   const released = finite ? sink.streamOpenCallbacksBefore(partition, before) : none<ReleasedCallback>();
   const requests = sink.streamOpenCallbackRequests(partition, finite ? before : undefined);
-  return { partition, ...(await processor.restoreCallbacks(partition, released, requests)) };
+  const lastStoredOffset = await sink.lastCallbackOffset(partition);
+  return {
+    partition,
+    ...(await processor.restoreCallbacks(partition, lastStoredOffset, released, requests)),
+  };
 }
 
 async function* none<T>(): AsyncIterable<T> {

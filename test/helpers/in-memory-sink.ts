@@ -13,7 +13,7 @@ import type {
   LedgerRow,
   SinkBatch,
 } from '../../src/pipeline/contracts.ts';
-import { repeatCorrections } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
+import { repeatCorrections, repeatsCausedBy } from '../../src/sinks/clickhouse/reconcile-repeats.ts';
 import type { CallFact, CallStartFact, CallbackFact, LegFact, SurveyFact } from '../../src/events/facts.ts';
 import { REPEAT_WINDOW_MS } from '../../src/domain/kpi.ts';
 import type { ReleasedCallback } from '../../src/events/facts.ts';
@@ -53,30 +53,85 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     this.ownershipChanges++;
   }
 
+  /**
+   * Stored facts whose rollup rows do not count them yet, as `kind:id`. The ClickHouse writer
+   * recomputes the rows of every window a batch's facts fall in after storing them, from the
+   * stored facts (for callbacks, from those not older than the stored one: planCallbacks); a write
+   * killed in between leaves those windows behind until the facts are written again.
+   */
+  readonly #staleRollups = new Set<string>();
+
   write(batch: SinkBatch): Promise<void> {
     this.writes++;
+    for (const key of this.storeFacts(batch)) this.#staleRollups.delete(key);
+    // The watermarks come last in a ClickHouse write: stored means everything before is.
+    for (const [p, ms] of batch.partitionWatermarks?.watermarks ?? [])
+      this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, ms));
+    return Promise.resolve();
+  }
+
+  /** Stored facts (`kind:id`) whose rollup rows a killed write left behind and no write has recomputed. */
+  staleRollups(): string[] {
+    return [...this.#staleRollups].sort();
+  }
+
+  /**
+   * Stores the batch's ledger rows and facts, as a ClickHouse write does before its rollups: a fact
+   * it changes is stale until a write's rollups count it. Returns the facts (`kind:id`) whose
+   * windows the write recomputes.
+   */
+  protected storeFacts(batch: SinkBatch): Set<string> {
     // The ClickHouse sink keeps minute rollups per partition: every call's partition must come along.
     for (const { callId } of [...batch.legs, ...batch.legTombstones, ...batch.surveys]) {
       if (!batch.callPartitions.has(callId))
         throw new TypeError(`no partition for call ${callId} in the batch`);
     }
-    for (const [p, ms] of batch.partitionWatermarks?.watermarks ?? [])
-      this.partitionWatermarks.set(p, Math.max(this.partitionWatermarks.get(p) ?? 0, ms));
+    const recomputed = new Set<string>();
+    const stored = <T>(key: string, map: Map<string, T>, id: string, store: () => void): void => {
+      const before = JSON.stringify(map.get(id));
+      store();
+      if (JSON.stringify(map.get(id)) !== before) this.#staleRollups.add(key);
+      recomputed.add(key);
+    };
     for (const r of batch.events) this.ledger.set(r.event.eventId, storedEvent(r));
-    for (const l of batch.legs) upsert(this.legs, l.legId, l);
-    for (const l of batch.legTombstones) upsert(this.legs, l.legId, { ...l, deleted: true });
+    for (const l of batch.legs)
+      stored(`leg:${l.legId}`, this.legs, l.legId, () => {
+        upsert(this.legs, l.legId, l);
+      });
+    for (const l of batch.legTombstones)
+      stored(`leg:${l.legId}`, this.legs, l.legId, () => {
+        upsert(this.legs, l.legId, { ...l, deleted: true });
+      });
     for (const c of batch.calls) upsert(this.calls, c.callId, c);
-    for (const s of batch.callStarts) upsert(this.callStarts, s.callId, s);
-    this.#raiseRepeats(batch.callStarts);
-    for (const s of batch.surveys) this.surveys.set(s.eventId, s);
-    for (const c of batch.callbacks) upsert(this.callbacks, c.callbackId, c);
-    return Promise.resolve();
+    for (const s of batch.callStarts)
+      stored(`start:${s.callId}`, this.callStarts, s.callId, () => {
+        upsert(this.callStarts, s.callId, s);
+      });
+    const { raised, caused } = this.#raiseRepeats(batch.callStarts);
+    for (const s of raised)
+      stored(`start:${s.callId}`, this.callStarts, s.callId, () => {
+        upsert(this.callStarts, s.callId, s);
+      });
+    for (const s of caused) recomputed.add(`start:${s.callId}`);
+    for (const s of batch.surveys)
+      stored(`survey:${s.eventId}`, this.surveys, s.eventId, () => this.surveys.set(s.eventId, s));
+    for (const c of batch.callbacks) {
+      // A fact older than the stored one is left out, and its windows with it.
+      if (c.version < (this.callbacks.get(c.callbackId)?.version ?? 0)) continue;
+      stored(`callback:${c.callbackId}`, this.callbacks, c.callbackId, () => {
+        upsert(this.callbacks, c.callbackId, c);
+      });
+    }
+    return recomputed;
   }
 
-  /** The stored starts of the batch's callers within the repeat window around its starts, reconciled. */
-  #raiseRepeats(starts: readonly CallStartFact[]): void {
+  /**
+   * The stored starts of the batch's callers within the repeat window around its starts, reconciled:
+   * the flags to raise, and the stored repeats the batch's starts cause.
+   */
+  #raiseRepeats(starts: readonly CallStartFact[]): { raised: CallStartFact[]; caused: CallStartFact[] } {
     const keyed = starts.filter((s) => s.callerKey !== null);
-    if (keyed.length === 0) return;
+    if (keyed.length === 0) return { raised: [], caused: [] };
     const from = Math.min(...keyed.map((s) => s.startedAt)) - REPEAT_WINDOW_MS;
     const to = Math.max(...keyed.map((s) => s.startedAt)) + REPEAT_WINDOW_MS;
     const callers = new Set(keyed.map((s) => `${s.gemeente}|${s.callerKey ?? ''}`));
@@ -95,7 +150,9 @@ export class InMemorySink implements FactSink, DeadLetterSink {
         started_at_ms: s.startedAt,
         is_repeat: s.repeat === null ? null : Number(s.repeat),
       }));
-    for (const raised of repeatCorrections(rows)) upsert(this.callStarts, raised.callId, raised);
+    // The writer stores the raised flags and recomputes their windows and those of the stored
+    // repeats these starts cause.
+    return { raised: repeatCorrections(rows), caused: repeatsCausedBy(rows, keyed) };
   }
 
   send(deadLetters: readonly DeadLetter[]): Promise<void> {
@@ -149,6 +206,13 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     for (const e of this.#openRequests(partition)) {
       if (afterMs === undefined || e.occurredAt > afterMs) yield await Promise.resolve(e);
     }
+  }
+
+  lastCallbackOffset(partition: number): Promise<number | undefined> {
+    const offsets = [...this.ledger.values()]
+      .filter((e) => e.kafkaPartition === partition && 'callbackId' in e)
+      .map((e) => e.kafkaOffset);
+    return Promise.resolve(offsets.length === 0 ? undefined : Math.max(...offsets));
   }
 
   existingSurveyIds(eventIds: readonly string[]): Promise<Set<string>> {

@@ -991,6 +991,13 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     // cb1 (partition 1) is completed.
     expect(await before(1, at('2027-01-01T00:00:00+01:00'))).toEqual([]);
     expect(await streamed(1, undefined)).toEqual([]);
+    // Where each partition's stored callback events end; partition 0 holds call and survey events only.
+    expect(await Promise.all([0, 1, 2, 3].map((p) => sink.lastCallbackOffset(p)))).toEqual([
+      undefined,
+      4,
+      8,
+      undefined,
+    ]);
     expect(await sink.loadCallStartsSince(at('2026-11-23T10:00:00+01:00'))).toEqual(
       callStarts
         .filter((s) => s.startedAt >= at('2026-11-23T10:00:00+01:00'))

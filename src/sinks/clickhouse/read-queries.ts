@@ -242,6 +242,12 @@ export function openCallbacksBeforeSql(database: string, partition: number, befo
   return `SELECT callback_id, gemeente, assumeNotNull(queue) AS queue FROM (${open})`;
 }
 
+/** The offset of a partition's last callback event in the ledger (`n` 0 when there is none). */
+export function lastCallbackOffsetSql(database: string, partition: number): string {
+  return `SELECT max(kafka_offset) AS last, count() AS n FROM ${sqlIdentifier(database)}.call_events
+WHERE kafka_partition = ${sqlInteger(partition)} AND callback_id != ''`;
+}
+
 /** The CALLBACK_REQUESTED events of a partition's open callbacks requested after `afterMs` (all when undefined). */
 export function openCallbackRequestsSql(
   database: string,

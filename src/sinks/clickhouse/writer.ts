@@ -39,6 +39,7 @@ import {
   existingSurveyIdsSql,
   expiredPartitionsSql,
   finalCallIdsSql,
+  lastCallbackOffsetSql,
   openCallbacksBeforeSql,
   openCallbackRequestsSql,
   partitionWatermarksSql,
@@ -323,6 +324,13 @@ export class ClickHouseSink implements FactSink {
   ): AsyncIterable<CallEvent> {
     const query = openCallbackRequestsSql(this.#db, partition, afterMs);
     for await (const row of this.#stream<StoredEventRow>(query)) yield decodeStoredEvent(row);
+  }
+
+  async lastCallbackOffset(partition: number): Promise<number | undefined> {
+    const [row] = await this.#select<{ last: number | string; n: number | string }>(
+      lastCallbackOffsetSql(this.#db, partition),
+    );
+    return row === undefined || Number(row.n) === 0 ? undefined : Number(row.last);
   }
 
   /** Call starts from `sinceMs` on (to rebuild the repeat-caller window after a restart), oldest first. */

@@ -9,6 +9,11 @@
  * overdue. Its completion is then an orphan, settled against the stored history, and takes it
  * off. State is per Kafka partition (a callback's events share one), so a processor counts only
  * the callbacks of the partitions it owns and drops them with the partition.
+ *
+ * A partition's previous owner may have stored a callback's fact and died before the rollup rows
+ * that count it: what it handled is read again from the committed offset, and every callback event
+ * up to the last one it stored goes through the stored history, so the fact is written again
+ * (restated) whatever the tracker holds of it by then (released past the horizon, or not at all).
  */
 import { callbackDueAt, isCallbackOverdue, isCompletedOnTime } from '../../domain/callback-due.ts';
 import type { WorkCalendar } from '../../domain/werkdag.ts';
@@ -47,6 +52,8 @@ export interface CallbackTrackerOptions<Ref> {
   readonly openHorizonMs: number;
   /** The Kafka partition a message came from. */
   readonly partitionOf: (ref: Ref) => number;
+  /** The message's Kafka offset in its partition. */
+  readonly offsetOf: (ref: Ref) => number;
 }
 
 export class CallbackTracker<Ref> {
@@ -59,6 +66,8 @@ export class CallbackTracker<Ref> {
   readonly #released = new Map<number, Map<string, string>>();
   /** `gemeente|queue` -> how many of #released. */
   readonly #releasedCounts = new Map<string, number>();
+  /** Per restored partition, the offset of the last callback event stored from it (by any owner). */
+  readonly #storedThrough = new Map<number, number>();
 
   constructor(calendarOf: (gemeente: string) => WorkCalendar, options: CallbackTrackerOptions<Ref>) {
     this.#calendarOf = calendarOf;
@@ -75,9 +84,10 @@ export class CallbackTracker<Ref> {
 
   /**
    * Applies one event; returns what became of it. An event of a callback not in memory goes out
-   * as an orphan to be settled against the stored history when it is old, and always when it is a
-   * completion (its request, days earlier, may be stored and no longer in memory); `resolved`
-   * says the history was consulted (seed()) and the event is to be applied now.
+   * as an orphan to be settled against the stored history when a previous owner of the partition
+   * may have handled it (read again), when it is old, and always when it is a completion (its
+   * request, days earlier, may be stored and no longer in memory); `resolved` says the history was
+   * consulted (seed()) and the event is to be applied now.
    */
   apply(
     event: CallbackEvent,
@@ -88,11 +98,17 @@ export class CallbackTracker<Ref> {
     let state = this.#callbacks.get(event.callbackId);
     if (state === undefined) {
       const partition = this.#options.partitionOf(ref);
+      const readAgain = this.#options.offsetOf(ref) <= (this.#storedThrough.get(partition) ?? -1);
+      if (readAgain && options.resolved !== true) {
+        out.orphans.push({ event, ref });
+        return 'orphan';
+      }
       if (
         event.type === 'CALLBACK_REQUESTED' &&
         this.#released.get(partition)?.has(event.callbackId) === true
       ) {
-        // Requested again (a replay) while open past the horizon: known.
+        // Requested again (a later copy) while open past the horizon: known. A copy a previous
+        // owner may have handled went through the store above.
         out.done.push(ref);
         out.duplicates++;
         return 'duplicate';
@@ -156,9 +172,12 @@ export class CallbackTracker<Ref> {
   /**
    * A partition assigned here, restored from the store: forgets what was held of it, then takes its
    * open callbacks past the horizon (streamed, one by one); seed() puts back the later ones.
+   * `lastStoredOffset` is the offset of the last callback event of the partition in the store: the
+   * events up to it are settled against the store when they are read again.
    */
-  restorePartition(partition: number): void {
+  restorePartition(partition: number, lastStoredOffset: number | undefined): void {
     this.dropPartitions(new Set([partition]));
+    if (lastStoredOffset !== undefined) this.#storedThrough.set(partition, lastStoredOffset);
   }
 
   /** An open callback of the partition past the horizon, counted, not held. */
@@ -182,7 +201,10 @@ export class CallbackTracker<Ref> {
       this.#callbacks.delete(id);
       this.#releaseAt.delete(id);
     }
-    for (const p of lost) for (const id of [...(this.#released.get(p)?.keys() ?? [])]) this.#unrelease(p, id);
+    for (const p of lost) {
+      for (const id of [...(this.#released.get(p)?.keys() ?? [])]) this.#unrelease(p, id);
+      this.#storedThrough.delete(p);
+    }
   }
 
   #unrelease(partition: number, callbackId: string): void {

@@ -7,6 +7,7 @@
  * The store is the in-memory one with ClickHouse's semantics; Kafka is a list per partition.
  */
 import { describe, expect, it } from 'vitest';
+import type { Processor } from '../../../src/pipeline/processor.ts';
 import { restorePartition } from '../../../src/pipeline/restore-partitions.ts';
 import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import { simulate } from '../../../src/simulate/index.ts';
@@ -79,23 +80,27 @@ async function topicOf(seed: number) {
 interface Step {
   readonly owners: readonly (readonly number[])[];
   readonly budget: number;
-  readonly then: 'kill' | 'torn-kill' | 'rebalance';
+  readonly then: 'kill' | 'torn-kill' | 'torn-rollups-kill' | 'rebalance';
 }
 
 /**
- * The store of a processor killed in the middle of a write: the ClickHouse writer stores the
- * ledger first and the facts after it, so a SIGKILL between the two leaves events stored whose
- * facts are not (`tearNextWrite`).
+ * The store of a processor killed in the middle of a write (`tearNextWrite`): the ClickHouse writer
+ * stores the ledger first, the facts after it and then their rollups, so a SIGKILL between the
+ * ledger and the facts leaves events stored whose facts are not, and one between the facts and the
+ * rollups leaves facts stored that no rollup row counts yet.
  */
 class TornWriteSink extends InMemorySink {
-  tearNextWrite = false;
+  tearNextWrite: 'before-facts' | 'before-rollups' | undefined;
 
   override write(batch: SinkBatch): Promise<void> {
-    if (!this.tearNextWrite) return super.write(batch);
-    this.tearNextWrite = false;
-    for (const r of batch.events) this.ledger.set(r.event.eventId, storedEvent(r));
+    const tear = this.tearNextWrite;
+    if (tear === undefined) return super.write(batch);
+    this.tearNextWrite = undefined;
+    if (tear === 'before-facts')
+      for (const r of batch.events) this.ledger.set(r.event.eventId, storedEvent(r));
+    else this.storeFacts(batch);
     return Promise.reject(
-      new SinkError('CLICKHOUSE_REJECTED', 'killed between the ledger and the facts', { canRetry: false }),
+      new SinkError('CLICKHOUSE_REJECTED', `killed ${tear.replace('-', ' the ')}`, { canRetry: false }),
     );
   }
 }
@@ -171,11 +176,11 @@ async function runSteps(seed: number, steps: readonly Step[]) {
       }
     } else if (step.then === 'kill') {
       running = []; // what was not flushed is lost
-    } else if (step.then === 'torn-kill') {
+    } else if (step.then === 'torn-kill' || step.then === 'torn-rollups-kill') {
       for (const r of running) {
-        sink.tearNextWrite = true;
+        sink.tearNextWrite = step.then === 'torn-kill' ? 'before-facts' : 'before-rollups';
         await flush(r).catch(() => undefined);
-        sink.tearNextWrite = false; // a processor with nothing to write did not write
+        sink.tearNextWrite = undefined; // a processor with nothing to write did not write
       }
       running = [];
     }
@@ -202,6 +207,15 @@ describe('processor killed and restarted, partitions moved, from the committed o
         then: 'torn-kill',
       })),
     })),
+    // Killed between storing facts and their rollups, and between the ledger and the facts, in turn.
+    ...[25, 29].map((seed) => ({
+      seed,
+      steps: [400, 900, 1300, 600, 1800].map((budget, i): Step => ({
+        owners: alone,
+        budget,
+        then: i % 2 === 0 ? 'torn-rollups-kill' : 'torn-kill',
+      })),
+    })),
     {
       seed: 23,
       steps: [
@@ -220,6 +234,7 @@ describe('processor killed and restarted, partitions moved, from the committed o
       expect(committed).toEqual(log.map((m) => m.length));
 
       expectStoredFactsToMatch(sink, truth);
+      expect(sink.staleRollups()).toEqual([]);
       // The open-callback gauges, summed over the processors still running, count each stored open
       // callback once: restored per partition, dropped with a partition that moved away.
       let gauged = 0;
@@ -248,4 +263,70 @@ describe('processor killed and restarted, partitions moved, from the committed o
       expect(byReason).toEqual(truth.deadLetters);
     },
   );
+});
+
+describe('a partition moved to a processor whose event time is far ahead', () => {
+  it('writes again the callbacks its killed owner stored without their rollups', async () => {
+    const { truth, store, log } = await topicOf(26);
+    const sink = new TornWriteSink();
+    let clock = wallClock;
+    const committed = log.map(() => 0);
+    const start = () =>
+      testProcessor({
+        config,
+        sink,
+        schemas: store,
+        now: () => clock,
+        options: { idleAdvanceMs, batchMaxRows: 1_000_000, openCallbackHorizonMs: 24 * 3600 * 1000 },
+      }).processor;
+    const take = async (processor: Processor, partitions: readonly number[]) => {
+      processor.assign(partitions);
+      processor.noteStoredWatermarks(sink.partitionWatermarks);
+      for (const p of partitions) await restorePartition(processor, sink, p, sink.partitionWatermarks.get(p));
+    };
+    const readToEnd = async (processor: Processor, partition: number) => {
+      const messages = log[partition] ?? [];
+      for (let next = committed[partition] ?? 0; next < messages.length; next += 100) {
+        await processor.handle(messages.slice(next, next + 100), {
+          partition,
+          highWatermark: messages.length,
+        });
+        clock += 5;
+      }
+    };
+    const idle = async (processor: Processor) => {
+      for (let i = 0; i < 3; i++) {
+        clock += idleAdvanceMs;
+        processor.tick();
+        for (const [p, next] of await processor.flush()) committed[p] = next;
+      }
+    };
+
+    // The owner of partition 0 reads it and is killed after storing its facts, before their rollups.
+    const killed = start();
+    await take(killed, [0]);
+    await readToEnd(killed, 0);
+    sink.tearNextWrite = 'before-rollups';
+    await expect(killed.flush()).rejects.toThrow('killed before the rollups');
+    const left = sink.staleRollups();
+    expect(left.length).toBeGreaterThan(0);
+
+    // The other processor reads partitions 1 and 2 to their end; quiet, its event time follows the
+    // wall clock, weeks past the traffic, and so does the watermark it stores for them.
+    const survivor = start();
+    await take(survivor, [1, 2]);
+    await readToEnd(survivor, 1);
+    await readToEnd(survivor, 2);
+    await idle(survivor);
+    expect(survivor.watermark).toBeGreaterThan(wallClock);
+
+    // Partition 0 moves to it and is read again from its committed offset (the start).
+    await take(survivor, [0, 1, 2]);
+    await readToEnd(survivor, 0);
+    await idle(survivor);
+
+    expect(committed).toEqual(log.map((m) => m.length));
+    expectStoredFactsToMatch(sink, truth);
+    expect(sink.staleRollups()).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ const tracker = (calendar = plainCalendar) =>
     correctionMs: 3_600_000,
     openHorizonMs: 30 * day,
     partitionOf: (ref) => (ref.includes(':') ? Number(ref.split(':')[0]) : 0),
+    offsetOf: (ref) => (ref.includes(':') ? Number(ref.split(':')[1]) : 0),
   });
 const requested = (eventId: string, callbackId: string, iso: string): CallbackRequested => ({
   type: 'CALLBACK_REQUESTED',
@@ -174,7 +175,7 @@ describe('track-callbacks', () => {
       const out = CallbackTracker.output<string>();
       const request = requested('r', 'cb1', requestedAt);
       const completion = completed('c', 'cb1', '2026-12-03T09:00:00+01:00');
-      t.restorePartition(0);
+      t.restorePartition(0, undefined);
       t.addReleased(0, { callbackId: 'cb1', gemeente: 'GM0307', queue: 'belastingen' });
       // The previous owner completed it after this one restored the partition; the completion is replayed.
       expect(t.apply(completion, '0:7', out)).toBe('orphan');
@@ -182,6 +183,46 @@ describe('track-callbacks', () => {
       t.seed(completion, 0);
       expect(t.apply(completion, '0:7', out, { resolved: true })).toBe('duplicate');
       expect(gauge(t)).toBeUndefined();
+    });
+
+    it('settles a request read again up to the last stored callback event through the store, and writes it again', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const request = requested('r', 'cb1', requestedAt);
+      // Restored with the callback past the horizon, its request at offset 4, the last stored one 9.
+      t.restorePartition(0, 9);
+      t.addReleased(0, { callbackId: 'cb1', gemeente: 'GM0307', queue: 'belastingen' });
+      expect(t.apply(request, '0:4', out)).toBe('orphan');
+      t.seed(request, 0);
+      expect(t.apply(request, '0:4', out, { resolved: true })).toBe('duplicate');
+      // Written again unchanged (its previous owner may have died before its rollups), not counted.
+      expect(out.facts).toEqual([]);
+      expect(out.restated.map((f) => [f.callbackId, f.version])).toEqual([['cb1', 1]]);
+      expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
+      // A copy after the last stored event is a plain duplicate.
+      expect(t.apply(request, '0:12', out)).toBe('duplicate');
+      expect(out.restated).toHaveLength(1);
+    });
+
+    it('does not count a request read again as open when the store holds its completion', () => {
+      const t = tracker();
+      const out = CallbackTracker.output<string>();
+      const request = requested('r', 'cb1', requestedAt);
+      const completion = completed('c', 'cb1', '2026-11-03T09:00:00+01:00');
+      // The completion came first in the partition (offset 2) and is committed; the request (5) is not.
+      t.restorePartition(0, 5);
+      expect(t.apply(request, '0:5', out)).toBe('orphan');
+      t.seed(request, 0);
+      t.seed(completion, 0);
+      expect(t.apply(request, '0:5', out, { resolved: true })).toBe('duplicate');
+      expect(out.facts).toEqual([]);
+      expect(out.restated.map((f) => [f.callbackId, f.version])).toEqual([['cb1', 3]]);
+      expect(gauge(t)).toBeUndefined();
+      // Without the offset, the request would have been taken for a new open callback.
+      const unaware = tracker();
+      unaware.restorePartition(0, undefined);
+      expect(unaware.apply(request, '0:5', CallbackTracker.output<string>())).toBe('applied');
+      expect(gauge(unaware)).toEqual({ open: 1, overdue: 1 });
     });
 
     it('counts a request that arrives after the horizon passed it, once it is settled', () => {
@@ -201,7 +242,7 @@ describe('track-callbacks', () => {
       const t = tracker();
       const out = CallbackTracker.output<string>();
       const old = (callbackId: string) => ({ callbackId, gemeente: 'GM0307', queue: 'belastingen' });
-      t.restorePartition(1);
+      t.restorePartition(1, undefined);
       for (const id of ['cb1', 'cb3', 'cb4']) t.addReleased(1, old(id));
       t.apply(requested('r2', 'cb2', '2026-11-20T10:00:00+01:00'), '2:1', out);
       expect(gauge(t)).toEqual({ open: 4, overdue: 4 });
@@ -217,9 +258,9 @@ describe('track-callbacks', () => {
       t.dropPartitions(new Set([1]));
       expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
       // A retried restore adds nothing twice.
-      t.restorePartition(2);
+      t.restorePartition(2, undefined);
       t.addReleased(2, old('cb5'));
-      t.restorePartition(2);
+      t.restorePartition(2, undefined);
       t.addReleased(2, old('cb5'));
       t.addReleased(2, old('cb5'));
       expect(gauge(t)).toEqual({ open: 1, overdue: 1 });
