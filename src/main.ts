@@ -258,7 +258,7 @@ export async function runProcessor(options: RunOptions): Promise<RunningProcesso
           const restored = await retry('ClickHouse', () =>
             restorePartition(processor, sink, partition, stored.get(partition)),
           );
-          log.info('restored open callbacks', { ...restored });
+          log.info('restored callbacks', { ...restored });
         }
       },
       onFatal:

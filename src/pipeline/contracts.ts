@@ -101,6 +101,11 @@ export interface FactSink {
   /** The requests of a partition's open callbacks requested after `afterMs` (all when undefined), streamed. */
   streamOpenCallbackRequests(partition: number, afterMs: number | undefined): AsyncIterable<CallEvent>;
   /**
+   * The completions of a partition's callbacks whose request is not stored (it may still come),
+   * streamed.
+   */
+  streamUnrequestedCompletions(partition: number): AsyncIterable<CallEvent>;
+  /**
    * The Kafka offset of the last callback event of a partition in the ledger (undefined when none
    * is): a previous owner may have handled the ones up to it without storing all they changed.
    */

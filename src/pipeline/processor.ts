@@ -156,16 +156,17 @@ export class Processor implements MessageHandler {
   }
 
   /**
-   * Restores an assigned partition's open callbacks (for the gauges and their completions), streamed
-   * from the store: those past the horizon as ids, then the later ones' requests, held. Callback
-   * events up to `lastStoredOffset` (the last one of the partition in the store) are settled
-   * against the store when they are read again.
+   * Restores an assigned partition's callbacks, streamed from the store: the open ones past the
+   * horizon as ids (for the gauges and their completions), then the events of those held (open
+   * ones' requests, completions waiting for their request). Callback events up to
+   * `lastStoredOffset` (the last one of the partition in the store) are settled against the store
+   * when they are read again.
    */
   async restoreCallbacks(
     partition: number,
     lastStoredOffset: number | undefined,
     released: AsyncIterable<ReleasedCallback>,
-    requests: AsyncIterable<CallEvent>,
+    held: AsyncIterable<CallEvent>,
   ): Promise<{ held: number; counted: number }> {
     this.#callbacks.restorePartition(partition, lastStoredOffset);
     let counted = 0;
@@ -173,13 +174,13 @@ export class Processor implements MessageHandler {
       this.#callbacks.addReleased(partition, callback);
       counted++;
     }
-    let held = 0;
-    for await (const e of requests) {
-      if (e.type !== 'CALLBACK_REQUESTED') continue;
+    let heldCount = 0;
+    for await (const e of held) {
+      if (e.type !== 'CALLBACK_REQUESTED' && e.type !== 'CALLBACK_COMPLETED') continue;
       this.#callbacks.seed(e, partition);
-      held++;
+      heldCount++;
     }
-    return { held, counted };
+    return { held: heldCount, counted };
   }
 
   /**

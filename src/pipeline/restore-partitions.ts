@@ -1,7 +1,8 @@
 /**
- * A newly assigned partition's open callbacks, read from the store (at start and after a
- * rebalance): those requested before the open-callback horizon as ids, gemeente and queue only,
- * the rest held in memory; both streamed, never one buffered read.
+ * A newly assigned partition's callbacks, read from the store (at start and after a rebalance):
+ * the open ones requested before the open-callback horizon as ids, gemeente and queue only, the
+ * later ones held in memory, and so are completions still waiting for their request (a late
+ * request applies to them); all streamed, never one buffered read.
  */
 import type { Processor } from './processor.ts';
 import type { FactSink } from './contracts.ts';
@@ -9,7 +10,7 @@ import type { ReleasedCallback } from '../events/facts.ts';
 
 export interface RestoredPartition {
   readonly partition: number;
-  /** Open callbacks held in memory. */
+  /** Callbacks held in memory: open ones, and completions waiting for their request. */
   readonly held: number;
   /** Open callbacks past the horizon, counted only. */
   readonly counted: number;
@@ -28,12 +29,19 @@ export async function restorePartition(
   const before = processor.callbackRestoreLine(storedWatermark);
   const finite = Number.isFinite(before);
   const released = finite ? sink.streamOpenCallbacksBefore(partition, before) : none<ReleasedCallback>();
-  const requests = sink.streamOpenCallbackRequests(partition, finite ? before : undefined);
+  const held = concat(
+    sink.streamOpenCallbackRequests(partition, finite ? before : undefined),
+    sink.streamUnrequestedCompletions(partition),
+  );
   const lastStoredOffset = await sink.lastCallbackOffset(partition);
   return {
     partition,
-    ...(await processor.restoreCallbacks(partition, lastStoredOffset, released, requests)),
+    ...(await processor.restoreCallbacks(partition, lastStoredOffset, released, held)),
   };
+}
+
+async function* concat<T>(...streams: AsyncIterable<T>[]): AsyncIterable<T> {
+  for (const stream of streams) yield* stream;
 }
 
 async function* none<T>(): AsyncIterable<T> {

@@ -208,6 +208,15 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     }
   }
 
+  async *streamUnrequestedCompletions(partition: number): AsyncIterable<CallEvent> {
+    const inPartition = [...this.ledger.values()].filter((e) => e.kafkaPartition === partition);
+    const requested = new Set(
+      inPartition.flatMap((e) => (e.type === 'CALLBACK_REQUESTED' ? [e.callbackId] : [])),
+    );
+    for (const e of inPartition)
+      if (e.type === 'CALLBACK_COMPLETED' && !requested.has(e.callbackId)) yield await Promise.resolve(e);
+  }
+
   lastCallbackOffset(partition: number): Promise<number | undefined> {
     const offsets = [...this.ledger.values()]
       .filter((e) => e.kafkaPartition === partition && 'callbackId' in e)

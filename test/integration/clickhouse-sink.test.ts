@@ -991,11 +991,28 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     // cb1 (partition 1) is completed.
     expect(await before(1, at('2027-01-01T00:00:00+01:00'))).toEqual([]);
     expect(await streamed(1, undefined)).toEqual([]);
+    // A completion whose request has not come (cb4, partition 2) is held too; cb1's was requested.
+    const cb4Completion = {
+      eventId: 'e11',
+      type: 'CALLBACK_COMPLETED',
+      occurredAt: at('2026-11-24T09:00:00+01:00'),
+      gemeente: G,
+      callbackId: 'cb4',
+      outcome: 'NOT_REACHED',
+    } as const;
+    await sink.write(batch(group, { events: [ledger(2, 9, cb4Completion)] }));
+    const completions = async (partition: number) => {
+      const events = [];
+      for await (const e of sink.streamUnrequestedCompletions(partition)) events.push(e);
+      return events;
+    };
+    expect(await completions(2)).toEqual([cb4Completion]);
+    expect(await completions(1)).toEqual([]);
     // Where each partition's stored callback events end; partition 0 holds call and survey events only.
     expect(await Promise.all([0, 1, 2, 3].map((p) => sink.lastCallbackOffset(p)))).toEqual([
       undefined,
       4,
-      8,
+      9,
       undefined,
     ]);
     expect(await sink.loadCallStartsSince(at('2026-11-23T10:00:00+01:00'))).toEqual(

@@ -267,6 +267,18 @@ WHERE type = 'CALLBACK_REQUESTED' AND kafka_partition = ${sqlInteger(partition)}
 ORDER BY occurred_at_ms, event_id`;
 }
 
+/**
+ * The CALLBACK_COMPLETED events of a partition's callbacks whose request is not in the ledger (it
+ * comes late, or never).
+ */
+export function unrequestedCompletionsSql(database: string, partition: number): string {
+  const db = sqlIdentifier(database);
+  return `SELECT ${ledgerColumns} FROM ${db}.call_events
+WHERE type = 'CALLBACK_COMPLETED' AND kafka_partition = ${sqlInteger(partition)}
+  AND callback_id NOT IN (${requestedInPartitionSql(db, partition)})
+ORDER BY occurred_at_ms, event_id`;
+}
+
 export function decodeStoredCallback(row: StoredCallbackRow): StoredCallback {
   return { version: row.version, dueDate: row.due_date, earlierDueDates: row.earlier_due_dates };
 }

@@ -46,6 +46,7 @@ import {
   storedCallbacksSql,
   storedCallDaysSql,
   storedDaysSql,
+  unrequestedCompletionsSql,
   watermarkSql,
   type CallStartRowRead,
   type StoredCallbackRow,
@@ -323,6 +324,11 @@ export class ClickHouseSink implements FactSink {
     afterMs: number | undefined,
   ): AsyncIterable<CallEvent> {
     const query = openCallbackRequestsSql(this.#db, partition, afterMs);
+    for await (const row of this.#stream<StoredEventRow>(query)) yield decodeStoredEvent(row);
+  }
+
+  async *streamUnrequestedCompletions(partition: number): AsyncIterable<CallEvent> {
+    const query = unrequestedCompletionsSql(this.#db, partition);
     for await (const row of this.#stream<StoredEventRow>(query)) yield decodeStoredEvent(row);
   }
 

@@ -6,13 +6,14 @@
  * a call that was live at a kill is rebuilt, never split into a partial call with timeout facts.
  * The store is the in-memory one with ClickHouse's semantics; Kafka is a list per partition.
  */
+import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Processor } from '../../../src/pipeline/processor.ts';
 import { restorePartition } from '../../../src/pipeline/restore-partitions.ts';
 import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
-import { exampleConfig } from '../../helpers/fixtures.ts';
+import { exampleConfig, rawEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink, storedEvent } from '../../helpers/in-memory-sink.ts';
 import { SinkError } from '../../../src/sinks/clickhouse/errors.ts';
@@ -328,5 +329,70 @@ describe('a partition moved to a processor whose event time is far ahead', () =>
     expect(committed).toEqual(log.map((m) => m.length));
     expectStoredFactsToMatch(sink, truth);
     expect(sink.staleRollups()).toEqual([]);
+  });
+});
+
+describe('a callback completed before its request arrived, across a restart', () => {
+  it('applies the request to the stored completion, not as a new open callback', async () => {
+    const sink = new InMemorySink();
+    const schemas = new InMemorySchemaStore();
+    const clock = Date.parse('2026-11-02T12:00:00+01:00');
+    const requestedAt = Date.parse('2026-11-02T10:00:00+01:00');
+    const callback = { gemeente: 'GM0307', callbackId: 'cb1', callId: 'c1' } as const;
+    // The request comes late: after its completion, in the same partition.
+    const events = [
+      rawEvent({
+        ...callback,
+        eventId: 'done',
+        type: 'CALLBACK_COMPLETED',
+        occurredAt: requestedAt + 20 * 60_000,
+        callbackOutcome: 'REACHED',
+      }),
+      rawEvent({
+        ...callback,
+        eventId: 'asked',
+        type: 'CALLBACK_REQUESTED',
+        occurredAt: requestedAt,
+        queue: 'belastingen',
+      }),
+    ];
+    const log: IncomingMessage[] = [];
+    for (const [offset, raw] of events.entries())
+      log.push({
+        topic: 'switch',
+        partition: 0,
+        offset,
+        key: Buffer.from('cb1'),
+        value: await schemas.encode(1, raw),
+        timestamp: raw.occurredAt,
+      });
+    const start = async () => {
+      const { processor, registry } = testProcessor({ config, sink, schemas, now: () => clock });
+      processor.assign([0]);
+      processor.noteStoredWatermarks(sink.partitionWatermarks);
+      await restorePartition(processor, sink, 0, sink.partitionWatermarks.get(0));
+      return { processor, registry };
+    };
+    const open = async (registry: Registry) =>
+      ((await registry.getSingleMetric('bereik_callbacks_open')?.get())?.values ?? []).reduce(
+        (sum, v) => sum + v.value,
+        0,
+      );
+
+    // The first processor stores the completion, is killed after reading the request, before writing it.
+    const first = await start();
+    await first.processor.handle(log.slice(0, 1), { partition: 0, highWatermark: 2 });
+    const committed = await first.processor.flush();
+    expect(committed.get(0)).toBe(1);
+    await first.processor.handle(log.slice(1), { partition: 0, highWatermark: 2 });
+
+    // Its successor reads the request again, from the committed offset.
+    const second = await start();
+    await second.processor.handle(log.slice(1), { partition: 0, highWatermark: 2 });
+    second.processor.tick();
+    expect((await second.processor.flush()).get(0)).toBe(2);
+    expect(sink.callbacks.get('cb1')).toMatchObject({ version: 3, queue: 'belastingen', onTime: true });
+    expect(sink.staleRollups()).toEqual([]);
+    expect(await open(second.registry)).toBe(0);
   });
 });
