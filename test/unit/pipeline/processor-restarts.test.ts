@@ -13,6 +13,7 @@ import { restorePartition } from '../../../src/pipeline/restore-partitions.ts';
 import type { IncomingMessage } from '../../../src/pipeline/contracts.ts';
 import { simulate } from '../../../src/simulate/index.ts';
 import { malformedValue } from '../../../src/simulate/produce.ts';
+import { Random } from '../../../src/simulate/random.ts';
 import { exampleConfig, rawEvent } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink, storedEvent } from '../../helpers/in-memory-sink.ts';
@@ -73,15 +74,20 @@ async function topicOf(seed: number) {
 
 /**
  * One step of a run: which partitions each processor owns, how many messages the processors read
- * (together) before the step ends, and how it ends: `kill` drops every processor without a flush
- * (they start afresh from the store and the committed offsets), `rebalance` keeps them running
- * and hands the partitions out anew (a lost partition's open calls are dropped; its new owner
- * reads it from the committed offset).
+ * (together) before the step ends, and how it ends: `kill` drops the processors without a flush
+ * (their successors start afresh from the store and the committed offsets), `torn-kill` and
+ * `torn-rollups-kill` drop them in the middle of a write (see TornWriteSink), `rebalance` keeps
+ * them running and hands the partitions out anew (a lost partition's open calls are dropped; its
+ * new owner reads it from the committed offset). A kill takes every processor unless `victims`
+ * names some (by their place in `owners`). With `quiet`, the clock then runs on past the idle time
+ * first: partitions read to their end let event time follow the wall clock.
  */
 interface Step {
   readonly owners: readonly (readonly number[])[];
   readonly budget: number;
   readonly then: 'kill' | 'torn-kill' | 'torn-rollups-kill' | 'rebalance';
+  readonly victims?: readonly number[];
+  readonly quiet?: boolean;
 }
 
 /**
@@ -166,8 +172,9 @@ async function runSteps(seed: number, steps: readonly Step[]) {
         }
       }
     }
-    if (step === last) {
-      // Read to the end: quiet partitions let event time follow the clock, and every call ends.
+    if (step === last || step.quiet === true) {
+      // Quiet: partitions read to their end let event time follow the clock (at the end, every
+      // call ends).
       for (let i = 0; i < 3; i++) {
         clock += idleAdvanceMs;
         for (const r of running) {
@@ -175,16 +182,18 @@ async function runSteps(seed: number, steps: readonly Step[]) {
           await flush(r);
         }
       }
-    } else if (step.then === 'kill') {
-      running = []; // what was not flushed is lost
-    } else if (step.then === 'torn-kill' || step.then === 'torn-rollups-kill') {
-      for (const r of running) {
+    }
+    if (step === last || step.then === 'rebalance') continue;
+    const victims = running.filter((_, i) => step.victims?.includes(i) ?? true);
+    if (step.then !== 'kill') {
+      for (const r of victims) {
         sink.tearNextWrite = step.then === 'torn-kill' ? 'before-facts' : 'before-rollups';
         await flush(r).catch(() => undefined);
         sink.tearNextWrite = undefined; // a processor with nothing to write did not write
       }
-      running = [];
     }
+    // What they did not write is lost.
+    running = running.filter((r) => !victims.includes(r));
   }
   return { truth, sink, committed, log, running };
 }
@@ -230,41 +239,81 @@ describe('processor killed and restarted, partitions moved, from the committed o
   ])(
     'stores exactly the ground truth, on a clock weeks past the traffic (seed $seed)',
     async ({ seed, steps }) => {
-      const { truth, sink, committed, log, running } = await runSteps(seed, steps);
-      // Everything was read and committed in the end.
-      expect(committed).toEqual(log.map((m) => m.length));
-
-      expectStoredFactsToMatch(sink, truth);
-      expect(sink.staleRollups()).toEqual([]);
-      // The open-callback gauges, summed over the processors still running, count each stored open
-      // callback once: restored per partition, dropped with a partition that moved away.
-      let gauged = 0;
-      for (const r of running)
-        for (const v of (await r.registry.getSingleMetric('bereik_callbacks_open')?.get())?.values ?? [])
-          gauged += v.value;
-      const open = [...sink.callbacks.values()].filter(
-        (c) => c.requestedAt !== null && c.completedAt === null,
-      );
-      expect(gauged).toBe(open.length);
-      // A call that ended was never stored as timed out (a split call's partial half would be).
-      const endedAsTimeout = [...sink.calls.values()].filter(
-        (c) =>
-          c.endSource === 'call_timeout' &&
-          [...sink.ledger.values()].some((e) => e.type === 'CALL_ENDED' && e.callId === c.callId),
-      );
-      expect(endedAsTimeout).toEqual([]);
-      // Dead letters are at least once across kills: each bad message is there, none other.
-      const lettered = new Map(
-        sink.deadLetters.map((d) => [`${d.message.partition}:${d.message.offset}`, d.reason]),
-      );
-      const byReason: Record<string, number> = Object.fromEntries(
-        Object.keys(truth.deadLetters).map((r) => [r, 0]),
-      );
-      for (const reason of lettered.values()) byReason[reason] = (byReason[reason] ?? 0) + 1;
-      expect(byReason).toEqual(truth.deadLetters);
+      await expectExactRun(await runSteps(seed, steps));
     },
   );
 });
+
+/**
+ * Random runs: one to three processors, each step hands the partitions out anew, reads a random
+ * share, maybe lets the clock run on past the idle time, and ends with a rebalance or with some
+ * processors killed (plainly, or in the middle of a write). More runs: RESTART_FUZZ_RUNS.
+ */
+describe('processors killed, moved and quiet at random', () => {
+  const runs = Number(process.env['RESTART_FUZZ_RUNS'] ?? 8);
+  it.each(Array.from({ length: runs }, (_, i) => 100 + i))(
+    'stores exactly the ground truth (seed %i)',
+    async (seed) => {
+      await expectExactRun(await runSteps(seed, randomSteps(new Random(seed, 'steps'))));
+    },
+  );
+});
+
+function randomSteps(r: Random): Step[] {
+  const ends = ['kill', 'torn-kill', 'torn-rollups-kill', 'rebalance'] as const;
+  return Array.from({ length: r.int(3, 7) }, (): Step => {
+    const processors = r.int(1, 3);
+    const owners: number[][] = Array.from({ length: processors }, () => []);
+    for (let p = 0; p < partitions; p++) owners[r.int(0, processors - 1)]?.push(p);
+    return {
+      owners,
+      // Now and then everything owned, to its end.
+      budget: r.chance(0.2) ? Number.POSITIVE_INFINITY : r.int(100, 2500),
+      then: ends[r.int(0, ends.length - 1)] ?? 'kill',
+      victims: owners.map((_, i) => i).filter(() => r.chance(0.6)),
+      quiet: r.chance(0.3),
+    };
+  });
+}
+
+/** Everything read and committed, and the store equal to the ground truth, after a run. */
+async function expectExactRun({
+  truth,
+  sink,
+  committed,
+  log,
+  running,
+}: Awaited<ReturnType<typeof runSteps>>) {
+  // Everything was read and committed in the end.
+  expect(committed).toEqual(log.map((m) => m.length));
+
+  expectStoredFactsToMatch(sink, truth);
+  expect(sink.staleRollups()).toEqual([]);
+  // The open-callback gauges, summed over the processors still running, count each stored open
+  // callback once: restored per partition, dropped with a partition that moved away.
+  let gauged = 0;
+  for (const r of running)
+    for (const v of (await r.registry.getSingleMetric('bereik_callbacks_open')?.get())?.values ?? [])
+      gauged += v.value;
+  const open = [...sink.callbacks.values()].filter((c) => c.requestedAt !== null && c.completedAt === null);
+  expect(gauged).toBe(open.length);
+  // A call that ended was never stored as timed out (a split call's partial half would be).
+  const endedAsTimeout = [...sink.calls.values()].filter(
+    (c) =>
+      c.endSource === 'call_timeout' &&
+      [...sink.ledger.values()].some((e) => e.type === 'CALL_ENDED' && e.callId === c.callId),
+  );
+  expect(endedAsTimeout).toEqual([]);
+  // Dead letters are at least once across kills: each bad message is there, none other.
+  const lettered = new Map(
+    sink.deadLetters.map((d) => [`${d.message.partition}:${d.message.offset}`, d.reason]),
+  );
+  const byReason: Record<string, number> = Object.fromEntries(
+    Object.keys(truth.deadLetters).map((r) => [r, 0]),
+  );
+  for (const reason of lettered.values()) byReason[reason] = (byReason[reason] ?? 0) + 1;
+  expect(byReason).toEqual(truth.deadLetters);
+}
 
 describe('a partition moved to a processor whose event time is far ahead', () => {
   it('writes again the callbacks its killed owner stored without their rollups', async () => {
