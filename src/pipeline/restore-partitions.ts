@@ -17,8 +17,8 @@ export interface RestoredPartition {
 }
 
 /**
- * Restores one assigned partition's open callbacks, and where its stored callback events end;
- * safe to run again after a failure.
+ * Restores one assigned partition's callbacks, and where its stored callback events end; safe to
+ * run again after a failure.
  */
 export async function restorePartition(
   processor: Processor,
