@@ -192,7 +192,11 @@ export async function allCommitted(endpoints: StackEndpoints, names: RunNames): 
     const ends = await admin.fetchTopicOffsets(names.topic);
     const [committed] = await admin.fetchOffsets({ groupId: names.groupId, topics: [names.topic] });
     const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.every((e) => byPartition.get(e.partition) === Number(e.high));
+    // A partition that never held a message has nothing to commit (its committed offset stays -1).
+    return ends.every((e) => {
+      const offset = byPartition.get(e.partition) ?? -1;
+      return offset === Number(e.high) || (offset < 0 && Number(e.high) === Number(e.low));
+    });
   } finally {
     await admin.disconnect();
   }

@@ -37,6 +37,7 @@ import {
   waitUntilProcessed,
   type RunNames,
 } from '../helpers/pipeline-run.ts';
+import { recentWorkingMorning } from '../helpers/recent-traffic.ts';
 import { expectSameWindows, expectedWindows, storedWindows } from '../helpers/stored-metrics.ts';
 import { EVERY_FAULT } from '../../src/simulate/options.ts';
 
@@ -63,9 +64,12 @@ async function progress(names: RunNames): Promise<{ committed: number; end: numb
   };
 }
 
+function configOf(names: RunNames) {
+  return parseConfig(parse(readFileSync(names.configPath, 'utf8')), names.configPath);
+}
+
 function simulateRun(names: RunNames, options: SimulatorOptionsInput) {
-  const config = parseConfig(parse(readFileSync(names.configPath, 'utf8')), names.configPath);
-  return simulate(config, options);
+  return simulate(configOf(names), options);
 }
 
 async function produce(names: RunNames, messages: Iterable<SimMessage>): Promise<number> {
@@ -263,14 +267,15 @@ describe('chaos', () => {
     'pauses while ClickHouse is down for 90 s with recent traffic flowing, reports it, and stays exact',
     async () => {
       const names = runConfig('chaos-clickhouse');
-      const now = Date.now();
-      // Recent traffic: calls of the last hours that are over by now, a call that never ended
-      // included (it is closed 4 h, the call timeout, after its last event: the calls start at
-      // least 4 h 50 min ago and last at most 40 min).
+      // Recent traffic: the calls of a working morning that are over by now, a call that never
+      // ended included (it is closed 4 h, the call timeout, after its last event: the calls start
+      // at least 4 h 50 min ago and last at most 40 min).
       const { messages, truth } = simulateRun(names, {
         seed: 41,
-        fromMs: now - 9 * 3600_000,
-        toMs: now - (4 * 60 + 50) * 60_000,
+        ...recentWorkingMorning(configOf(names), Date.now(), {
+          durationMs: (4 * 60 + 10) * 60_000,
+          minAgeMs: (4 * 60 + 50) * 60_000,
+        }),
         callsPerDay: 4000,
         faults: { ...EVERY_FAULT, lateBeyondMs: 20 * 60_000 },
       });
@@ -342,11 +347,12 @@ describe('chaos', () => {
     'is alive at once when started with ClickHouse down, says what it waits for, and is exact once ClickHouse starts 60 s later',
     async () => {
       const names = runConfig('chaos-boot');
-      const now = Date.now();
       const { messages, truth } = simulateRun(names, {
         seed: 43,
-        fromMs: now - 8 * 3600_000,
-        toMs: now - 5 * 3600_000,
+        ...recentWorkingMorning(configOf(names), Date.now(), {
+          durationMs: 3 * 3600_000,
+          minAgeMs: 5 * 3600_000,
+        }),
         callsPerDay: 2000,
         faults: EVERY_FAULT,
       });
