@@ -3,7 +3,8 @@
  * what the store holds, while the wall clock is far past the traffic (a backfill) and a restart
  * idles longer than the idle time before its first fetch (a slow group coordinator). Facts must
  * still equal the simulator's ground truth: event time may not jump over the unread backlog, and
- * a call that was live at a kill is rebuilt, never split into a partial call with timeout facts.
+ * a call that was live at a kill is rebuilt, never split into a partial call with timeout facts;
+ * and no fact a killed write stored may stay uncounted by the rollups (the store tracks which).
  * The store is the in-memory one with ClickHouse's semantics; Kafka is a list per partition.
  */
 import type { Registry } from 'prom-client';
