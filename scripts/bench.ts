@@ -80,6 +80,12 @@ const disorderedTarget = Number(process.env['BENCH_DISORDERED_EVENTS'] ?? target
 const days = Number(process.env['BENCH_DAYS'] ?? 365);
 if (!Number.isInteger(days) || days < 1)
   throw new RangeError(`BENCH_DAYS takes a number of days >= 1, got ${days}`);
+// Read here, not when the live phase starts: a bad value should not cost a whole run first.
+const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
+if (!(liveSeconds > 0))
+  throw new RangeError(
+    `BENCH_LIVE_SECONDS takes a number of seconds > 0 (the latency figures need some traffic), got ${process.env['BENCH_LIVE_SECONDS']}`,
+  );
 const shippedConfig = parse(
   readFileSync(new URL('../deploy/config/bereik.yaml', import.meta.url), 'utf8'),
 ) as {
@@ -489,7 +495,6 @@ process.on('exit', () => {
   liveChild.kill('SIGKILL');
 });
 await waitUntilProcessed(live.httpPort, () => Promise.resolve(true), 120_000);
-const liveSeconds = Number(process.env['BENCH_LIVE_SECONDS'] ?? 60);
 const liveCallsPerHour = Number(process.env['BENCH_LIVE_CALLS_PER_HOUR'] ?? 3600);
 log(`live phase: ${liveSeconds} s of real-time traffic, about ${liveCallsPerHour} calls an hour ...`);
 const liveFrom = Date.now();
