@@ -10,6 +10,7 @@ import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 import type { CallStarted } from '../../events/call-event.ts';
 import { ExpiryBuckets } from '../shared/expiry-buckets.ts';
 import type { CallStartFact } from '../../events/facts.ts';
+import { CallerSlots, NONE, StartSlots } from './start-slots.ts';
 
 export interface RepeatOutput {
   readonly facts: { fact: CallStartFact; previous: CallStartFact | undefined }[];
@@ -17,32 +18,27 @@ export interface RepeatOutput {
   readonly restated: CallStartFact[];
 }
 
-/**
- * A call start's fact, always built as this one literal: spreading (`{ ...base, repeat }`) gave
- * every fact a hidden class of its own, some 290 bytes of the window's memory a start
- * (scripts/bench-repeat-memory.ts).
- */
-function startFact(start: Omit<CallStartFact, 'repeat' | 'version'>, repeat: boolean | null): CallStartFact {
-  return {
-    callId: start.callId,
-    gemeente: start.gemeente,
-    startedAt: start.startedAt,
-    callerKey: start.callerKey,
-    repeat,
-    version: repeat === true ? 2 : 1,
-  };
+/** A call start's fact, always built as this one literal (one hidden class for them all). */
+function startFact(
+  callId: string,
+  gemeente: string,
+  startedAt: number,
+  callerKey: string | null,
+  repeat: boolean | null,
+): CallStartFact {
+  return { callId, gemeente, startedAt, callerKey, repeat, version: repeat === true ? 2 : 1 };
 }
-
-/** A caller's starts in the window, sorted by time; most callers call once a week, so one start is kept bare. */
-type CallerStarts = CallStartFact | CallStartFact[];
 
 /** One gemeente's callers in the window. */
 interface GemeenteCallers {
-  /** Pseudonym -> that caller's starts. The facts share the map's key and `gemeente` strings. */
-  readonly callers: Map<string, CallerStarts>;
+  /** Pseudonym -> the caller's slot. */
+  readonly callers: Map<string, number>;
   readonly gemeente: string;
-  /** Pseudonyms, by when their newest start leaves the window. */
-  readonly expiry: ExpiryBuckets<string>;
+  /**
+   * Caller slots, by when their newest start leaves the window. A slot freed and taken by another
+   * caller keeps its old entries: each one popped is checked against the caller it names now.
+   */
+  readonly expiry: ExpiryBuckets<number>;
 }
 
 /**
@@ -51,13 +47,10 @@ interface GemeenteCallers {
  */
 const EXPIRY_BUCKET_MS = 3_600_000;
 
-const asList = (starts: CallerStarts): readonly CallStartFact[] =>
-  Array.isArray(starts) ? starts : [starts];
-
 export class RepeatCallerTracker {
   readonly #gemeenten = new Map<string, GemeenteCallers>();
-  /** Starts held, over all callers: kept as they come and go, for a gauge read every batch. */
-  #starts = 0;
+  readonly #starts = new StartSlots();
+  readonly #callers = new CallerSlots();
   #watermark = Number.NEGATIVE_INFINITY;
   readonly #horizonMs: number;
 
@@ -78,57 +71,42 @@ export class RepeatCallerTracker {
 
   /** Starts held, over all callers. */
   get startsInMemory(): number {
-    return this.#starts;
+    return this.#starts.used;
   }
 
   /** Applies a CALL_STARTED the call tracker accepted (duplicates are already filtered out). */
   apply(event: CallStarted, out: RepeatOutput): void {
     const { callId, gemeente, occurredAt: startedAt, callerKey } = event;
     if (callerKey === null) {
-      out.facts.push({
-        fact: startFact({ callId, gemeente, startedAt, callerKey }, null),
-        previous: undefined,
-      });
+      out.facts.push({ fact: startFact(callId, gemeente, startedAt, null, null), previous: undefined });
       return;
     }
     const g = this.#callersOf(gemeente);
-    const held = this.#unexpired(g, callerKey);
-    const starts = held === undefined ? [] : asList(held);
+    const caller = this.#unexpired(g, callerKey);
     // Already known (restored from the store, or seen before the call's state was dropped and its
     // events replayed): its fact stands, and is written once more, in case a crash or a torn write
     // left it or its rollup behind. Duplicates of an open call never come here.
-    const known = starts.find((s) => s.callId === callId);
-    if (known !== undefined) {
-      out.restated.push(known);
+    const known = this.#find(caller, callId);
+    if (known !== NONE) {
+      out.restated.push(this.#factOf(known, g.gemeente, callerKey));
       return;
     }
-    const index = insertionIndex(starts, startedAt);
-    // The latest start strictly before this one (a start at the same instant is not "before").
-    let b = index - 1;
-    while (b >= 0 && starts[b]?.startedAt === startedAt) b--;
-    const before = starts[b];
-    const repeat = before !== undefined && startedAt - before.startedAt <= REPEAT_WINDOW_MS;
-    const fact = startFact(
-      {
-        callId,
-        gemeente: g.gemeente,
-        startedAt,
-        callerKey: starts[0]?.callerKey ?? callerKey,
-      },
-      repeat,
-    );
-    const list = this.#insert(g, callerKey, fact, held, index);
-    out.facts.push({ fact, previous: undefined });
+    const { after, before } = this.#placeOf(caller, startedAt);
+    const repeat = before !== NONE && startedAt - this.#starts.startedAt(before) <= REPEAT_WINDOW_MS;
+    const slot = this.#insert(g, callerKey, caller, after, callId, startedAt, repeat);
+    out.facts.push({
+      fact: startFact(callId, g.gemeente, startedAt, callerKey, repeat),
+      previous: undefined,
+    });
     // Later calls of this caller within the window are repeats now, if they were not already.
-    if (Array.isArray(list)) {
-      for (let i = index + 1; i < list.length; i++) {
-        const later = list[i];
-        if (later === undefined || later.startedAt - startedAt > REPEAT_WINDOW_MS) break;
-        if (later.repeat === false && later.startedAt > startedAt) {
-          const corrected = startFact(later, true);
-          list[i] = corrected;
-          out.facts.push({ fact: corrected, previous: later });
-        }
+    const starts = this.#starts;
+    for (let later = starts.next(slot); later !== NONE; later = starts.next(later)) {
+      const laterAt = starts.startedAt(later);
+      if (laterAt - startedAt > REPEAT_WINDOW_MS) break;
+      if (starts.repeat(later) === false && laterAt > startedAt) {
+        starts.setRepeat(later, true);
+        const previous = this.#factOf(later, g.gemeente, callerKey, false);
+        out.facts.push({ fact: this.#factOf(later, g.gemeente, callerKey), previous });
       }
     }
   }
@@ -148,58 +126,121 @@ export class RepeatCallerTracker {
     const { callerKey } = fact;
     if (callerKey === null) return;
     const g = this.#callersOf(fact.gemeente);
-    const held = this.#unexpired(g, callerKey);
-    const starts = held === undefined ? [] : asList(held);
-    if (starts.some((s) => s.callId === fact.callId)) return;
-    const interned = startFact(
-      { ...fact, gemeente: g.gemeente, callerKey: starts[0]?.callerKey ?? callerKey },
-      fact.repeat,
-    );
-    this.#insert(g, callerKey, interned, held, insertionIndex(starts, fact.startedAt));
+    const caller = this.#unexpired(g, callerKey);
+    if (this.#find(caller, fact.callId) !== NONE) return;
+    const { after } = this.#placeOf(caller, fact.startedAt);
+    this.#insert(g, callerKey, caller, after, fact.callId, fact.startedAt, fact.repeat);
   }
 
   advance(watermark: number): void {
     if (watermark > this.#watermark) this.#watermark = watermark;
     for (const g of this.#gemeenten.values()) {
-      for (const callerKey of g.expiry.popDue(this.#watermark)) {
-        const held = g.callers.get(callerKey);
-        // Gone already, or a newer start moved the caller to a later bucket.
-        if (held !== undefined && this.#releaseAt(held) <= this.#watermark) this.#forget(g, callerKey, held);
+      for (const caller of g.expiry.popDue(this.#watermark)) {
+        const key = this.#callers.key(caller);
+        // Gone already, taken by another caller (of this gemeente or another), or a newer start
+        // moved the caller to a later bucket.
+        if (key === undefined || g.callers.get(key) !== caller) continue;
+        if (this.#releaseAt(caller) <= this.#watermark) this.#forget(g, caller);
       }
     }
   }
 
   /**
-   * The caller's starts without those past the window and the horizon, which no start still to
-   * come can be a repeat of (as for a caller released whole). A caller who calls every few days
-   * is never released whole, so without this its starts would pile up for as long as it calls.
+   * The caller's slot, its starts past the window and the horizon dropped first (no start still
+   * to come can be a repeat of them, as for a caller released whole); NONE when none is left. A
+   * caller who calls every few days is never released whole, so without this its starts would
+   * pile up for as long as it calls.
    */
-  #unexpired(g: GemeenteCallers, callerKey: string): CallerStarts | undefined {
-    const held = g.callers.get(callerKey);
-    if (held === undefined) return undefined;
-    if (!Array.isArray(held)) {
-      if (!this.#expired(held.startedAt)) return held;
-      this.#forget(g, callerKey, held);
-      return undefined;
+  #unexpired(g: GemeenteCallers, callerKey: string): number {
+    const caller = g.callers.get(callerKey);
+    if (caller === undefined) return NONE;
+    let first = this.#callers.first(caller);
+    while (first !== NONE && this.#expired(this.#starts.startedAt(first))) first = this.#starts.free(first);
+    if (first === NONE) {
+      g.callers.delete(callerKey);
+      this.#callers.free(caller);
+      return NONE;
     }
-    let expired = 0;
-    while (expired < held.length && this.#expired(held[expired]?.startedAt ?? 0)) expired++;
-    if (expired === 0) return held;
-    if (expired === held.length) {
-      this.#forget(g, callerKey, held);
-      return undefined;
-    }
-    held.splice(0, expired);
-    this.#starts -= expired;
-    const kept = held.length === 1 ? held[0] : held;
-    if (kept !== undefined && kept !== held) g.callers.set(callerKey, kept);
-    return kept;
+    this.#callers.setFirst(caller, first);
+    return caller;
   }
 
-  /** Drops a caller and its starts (its expiry entry, if any, finds it gone). */
-  #forget(g: GemeenteCallers, callerKey: string, held: CallerStarts): void {
-    g.callers.delete(callerKey);
-    this.#starts -= Array.isArray(held) ? held.length : 1;
+  /** The caller's start of `callId`, or NONE. */
+  #find(caller: number, callId: string): number {
+    if (caller === NONE) return NONE;
+    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s))
+      if (this.#starts.callId(s) === callId) return s;
+    return NONE;
+  }
+
+  /**
+   * Where a start at `startedAt` goes in the caller's time-sorted starts: after `after` (the last
+   * start at or before it; NONE for first), and `before`, the latest start strictly before it (a
+   * start at the same instant is not "before").
+   */
+  #placeOf(caller: number, startedAt: number): { after: number; before: number } {
+    let after = NONE;
+    let before = NONE;
+    if (caller === NONE) return { after, before };
+    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s)) {
+      const at = this.#starts.startedAt(s);
+      if (at > startedAt) break;
+      after = s;
+      if (at < startedAt) before = s;
+    }
+    return { after, before };
+  }
+
+  /**
+   * Stores a start after `after` in the caller's starts (a new caller when `caller` is NONE) and
+   * returns its slot. When the start is the caller's newest, the caller's release moves with it.
+   */
+  #insert(
+    g: GemeenteCallers,
+    callerKey: string,
+    caller: number,
+    after: number,
+    callId: string,
+    startedAt: number,
+    repeat: boolean | null,
+  ): number {
+    const starts = this.#starts;
+    if (caller === NONE) {
+      const slot = starts.add(callId, startedAt, repeat, NONE);
+      const added = this.#callers.add(callerKey, slot);
+      g.callers.set(callerKey, added);
+      g.expiry.add(added, this.#expiresAt(startedAt));
+      return slot;
+    }
+    const releaseBefore = this.#releaseAt(caller);
+    let slot: number;
+    if (after === NONE) {
+      slot = starts.add(callId, startedAt, repeat, this.#callers.first(caller));
+      this.#callers.setFirst(caller, slot);
+    } else {
+      slot = starts.add(callId, startedAt, repeat, starts.next(after));
+      starts.setNext(after, slot);
+    }
+    const release = this.#releaseAt(caller);
+    if (g.expiry.bucketOf(release) !== g.expiry.bucketOf(releaseBefore)) g.expiry.add(caller, release);
+    return slot;
+  }
+
+  /** Drops a caller and its starts (its expiry entries, if any, find it gone). */
+  #forget(g: GemeenteCallers, caller: number): void {
+    for (let s = this.#callers.first(caller); s !== NONE;) s = this.#starts.free(s);
+    const key = this.#callers.key(caller);
+    if (key !== undefined) g.callers.delete(key);
+    this.#callers.free(caller);
+  }
+
+  #factOf(
+    slot: number,
+    gemeente: string,
+    callerKey: string,
+    repeat = this.#starts.repeat(slot),
+  ): CallStartFact {
+    return startFact(this.#starts.callId(slot), gemeente, this.#starts.startedAt(slot), callerKey, repeat);
   }
 
   /** When a start leaves memory: past the window and the horizon. */
@@ -212,9 +253,11 @@ export class RepeatCallerTracker {
   }
 
   /** When a caller leaves memory: when its newest start does. */
-  #releaseAt(held: CallerStarts): number {
-    const newest = Array.isArray(held) ? held.at(-1) : held;
-    return this.#expiresAt(newest?.startedAt ?? Number.NEGATIVE_INFINITY);
+  #releaseAt(caller: number): number {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s))
+      newest = this.#starts.startedAt(s);
+    return this.#expiresAt(newest);
   }
 
   #callersOf(gemeente: string): GemeenteCallers {
@@ -225,40 +268,4 @@ export class RepeatCallerTracker {
     }
     return g;
   }
-
-  /**
-   * Puts a start at `index` of the caller's starts (`held`, as stored) and returns them as stored
-   * now. A first start is kept bare and a second gets an array of two: splicing into a small
-   * array reserves room for 17 (scripts/bench-repeat-memory.ts). When the start is the caller's
-   * newest, the caller's release moves with it.
-   */
-  #insert(
-    g: GemeenteCallers,
-    callerKey: string,
-    fact: CallStartFact,
-    held: CallerStarts | undefined,
-    index: number,
-  ): CallerStarts {
-    const releaseBefore = held === undefined ? undefined : this.#releaseAt(held);
-    let list: CallerStarts;
-    if (held === undefined) list = fact;
-    else if (!Array.isArray(held)) list = index === 0 ? [fact, held] : [held, fact];
-    else {
-      held.splice(index, 0, fact);
-      list = held;
-    }
-    g.callers.set(callerKey, list);
-    this.#starts++;
-    const release = this.#releaseAt(list);
-    if (releaseBefore === undefined || g.expiry.bucketOf(release) !== g.expiry.bucketOf(releaseBefore))
-      g.expiry.add(callerKey, release);
-    return list;
-  }
-}
-
-/** Where a start at `startedAt` goes in time-sorted starts: after those at or before it. */
-function insertionIndex(starts: readonly CallStartFact[], startedAt: number): number {
-  let index = starts.length;
-  while (index > 0 && (starts[index - 1]?.startedAt ?? 0) > startedAt) index--;
-  return index;
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallStarted } from '../../../src/events/call-event.ts';
 import { RepeatCallerTracker } from '../../../src/transforms/track-repeat-callers/repeat-tracker.ts';
+import { Random } from '../../../src/simulate/random.ts';
 
 const start = (
   callId: string,
@@ -172,4 +173,114 @@ describe('track-repeat-callers', () => {
     t.advance(Date.parse('2026-12-31T00:00:00Z'));
     expect([t.callersInMemory, t.startsInMemory]).toEqual([0, 0]);
   });
+});
+
+describe('track-repeat-callers against the definition, random traffic', () => {
+  const hour = 3_600_000;
+  const week = 168 * hour;
+  const base = Date.parse('2026-03-02T00:00:00Z');
+
+  interface Start {
+    callId: string;
+    gemeente: string;
+    callerKey: string | null;
+    startedAt: number;
+  }
+
+  /**
+   * Starts on a grid of `stepHours`, so same-instant starts and starts exactly 168 h apart are
+   * common; fewer callers make each one call more often.
+   */
+  function traffic(random: Random, calls: number, callers: number, stepHours: number): Start[] {
+    return Array.from({ length: calls }, (_, i) => ({
+      callId: `c${i}`,
+      gemeente: random.chance(0.5) ? 'GM0307' : 'GM0034',
+      callerKey: random.chance(0.1) ? null : `k${random.int(0, callers - 1)}`,
+      startedAt: base + random.int(0, (5 * 168) / stepHours) * stepHours * hour,
+    }));
+  }
+
+  /** The definition: an earlier call of the same caller to the same gemeente at most 168 h before. */
+  function expectedRepeat(s: Start, all: readonly Start[]): boolean | null {
+    if (s.callerKey === null) return null;
+    return all.some(
+      (o) =>
+        o.callerKey === s.callerKey &&
+        o.gemeente === s.gemeente &&
+        o.startedAt < s.startedAt &&
+        s.startedAt - o.startedAt <= week,
+    );
+  }
+
+  /**
+   * Feeds the starts in arrival order (each up to `latenessMs` after its start time, some of known
+   * callers replayed once more later), moving the watermark to the newest start less the lateness, as the
+   * processor's event time does; returns what was emitted.
+   */
+  function feed(t: RepeatCallerTracker, starts: readonly Start[], random: Random, latenessMs: number) {
+    const arrivals = starts.flatMap((s) => {
+      const at = [s.startedAt + random.int(0, latenessMs)];
+      // A withheld number's start is not held, so only the call tracker can tell its replay.
+      if (s.callerKey !== null && random.chance(0.1)) at.push(s.startedAt + random.int(0, latenessMs));
+      return at.map((arrivesAt) => ({ s, arrivesAt }));
+    });
+    arrivals.sort((a, b) => a.arrivesAt - b.arrivesAt);
+    const out = RepeatCallerTracker.output();
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const { s } of arrivals) {
+      t.apply(start(s.callId, new Date(s.startedAt).toISOString(), s.callerKey, s.gemeente), out);
+      newest = Math.max(newest, s.startedAt);
+      t.advance(newest - latenessMs);
+    }
+    return out;
+  }
+
+  /** Each call's last emitted fact, checking that each was counted once and corrected only upwards. */
+  function finalFacts(outs: readonly ReturnType<typeof RepeatCallerTracker.output>[]) {
+    const last = new Map<string, { repeat: boolean | null; version: number }>();
+    for (const out of outs)
+      for (const { fact, previous } of out.facts) {
+        if (previous === undefined) expect(last.has(fact.callId), `${fact.callId} counted twice`).toBe(false);
+        else expect([previous.repeat, fact.repeat]).toEqual([false, true]);
+        last.set(fact.callId, { repeat: fact.repeat, version: fact.version });
+      }
+    return last;
+  }
+
+  // Seeds 1 to 3: frequent callers, starts on whole hours, up to three hours late. Seeds 4 to 6:
+  // callers about once a week on a 12-hour grid, up to 200 hours late, so a caller's later call
+  // often arrives before its earlier one, exactly a week apart included.
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const [callers, stepHours, latenessMs] = seed <= 3 ? [15, 1, 3 * hour] : [60, 12, 200 * hour];
+    it(`flags exactly the calls the definition does (seed ${seed})`, () => {
+      const random = new Random(seed, 'repeat-tracker');
+      const starts = traffic(random, 600, callers, stepHours);
+      const t = new RepeatCallerTracker(latenessMs);
+      const last = finalFacts([feed(t, starts, random, latenessMs)]);
+      for (const s of starts) {
+        const repeat = expectedRepeat(s, starts);
+        expect(last.get(s.callId), s.callId).toEqual({ repeat, version: repeat === true ? 2 : 1 });
+      }
+      // It held no more than the week and the horizon, and lets go of everything in the end.
+      expect(t.startsInMemory).toBeLessThan(starts.length);
+      t.advance(base + 10 * week);
+      expect([t.callersInMemory, t.startsInMemory]).toEqual([0, 0]);
+    });
+
+    it(`flags them after a restart from the stored starts too (seed ${seed})`, () => {
+      const random = new Random(seed, 'repeat-tracker-restart');
+      const starts = traffic(random, 600, callers, stepHours);
+      const cut = base + random.int(1, 4) * week;
+      const before = starts.filter((s) => s.startedAt < cut);
+      const after = starts.filter((s) => s.startedAt >= cut);
+      const first = new RepeatCallerTracker(latenessMs);
+      const outBefore = feed(first, before, random, latenessMs);
+      // The next processor: the stored starts (the last fact of each) seeded, then the rest.
+      const stored = new Map(outBefore.facts.map(({ fact }) => [fact.callId, fact]));
+      const next = new RepeatCallerTracker(latenessMs);
+      for (const fact of stored.values()) next.seed(fact);
+      const last = finalFacts([outBefore, feed(next, after, random, latenessMs)]);
+      for (const s of starts) expect(last.get(s.callId)?.repeat, s.callId).toBe(expectedRepeat(s, starts));
+    });
+  }
 });
