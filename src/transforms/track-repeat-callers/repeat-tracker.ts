@@ -10,7 +10,8 @@ import { REPEAT_WINDOW_MS } from '../../domain/kpi.ts';
 import type { CallStarted } from '../../events/call-event.ts';
 import { ExpiryBuckets } from '../shared/expiry-buckets.ts';
 import type { CallStartFact } from '../../events/facts.ts';
-import { CallerSlots, NONE, StartSlots } from './start-slots.ts';
+import { CallerIndex } from './caller-index.ts';
+import { NONE, StartSlots } from './start-slots.ts';
 
 export interface RepeatOutput {
   readonly facts: { fact: CallStartFact; previous: CallStartFact | undefined }[];
@@ -31,12 +32,12 @@ function startFact(
 
 /** One gemeente's callers in the window. */
 interface GemeenteCallers {
-  /** Pseudonym -> the caller's slot. */
-  readonly callers: Map<string, number>;
+  /** Pseudonym -> the caller's slot and first start. */
+  readonly callers: CallerIndex;
   readonly gemeente: string;
   /**
    * Caller slots, by when their newest start leaves the window. A slot freed and taken by another
-   * caller keeps its old entries: each one popped is checked against the caller it names now.
+   * caller keeps its old entries: each one popped is checked against the caller holding it now.
    */
   readonly expiry: ExpiryBuckets<number>;
 }
@@ -50,7 +51,6 @@ const EXPIRY_BUCKET_MS = 3_600_000;
 export class RepeatCallerTracker {
   readonly #gemeenten = new Map<string, GemeenteCallers>();
   readonly #starts = new StartSlots();
-  readonly #callers = new CallerSlots();
   #watermark = Number.NEGATIVE_INFINITY;
   readonly #horizonMs: number;
 
@@ -86,12 +86,12 @@ export class RepeatCallerTracker {
     // Already known (restored from the store, or seen before the call's state was dropped and its
     // events replayed): its fact stands, and is written once more, in case a crash or a torn write
     // left it or its rollup behind. Duplicates of an open call never come here.
-    const known = this.#find(caller, callId);
+    const known = this.#find(g, caller, callId);
     if (known !== NONE) {
       out.restated.push(this.#factOf(known, g.gemeente, callerKey));
       return;
     }
-    const { after, before } = this.#placeOf(caller, startedAt);
+    const { after, before } = this.#placeOf(g, caller, startedAt);
     const repeat = before !== NONE && startedAt - this.#starts.startedAt(before) <= REPEAT_WINDOW_MS;
     const slot = this.#insert(g, callerKey, caller, after, callId, startedAt, repeat);
     out.facts.push({
@@ -127,8 +127,8 @@ export class RepeatCallerTracker {
     if (callerKey === null) return;
     const g = this.#callersOf(fact.gemeente);
     const caller = this.#unexpired(g, callerKey);
-    if (this.#find(caller, fact.callId) !== NONE) return;
-    const { after } = this.#placeOf(caller, fact.startedAt);
+    if (this.#find(g, caller, fact.callId) !== NONE) return;
+    const { after } = this.#placeOf(g, caller, fact.startedAt);
     this.#insert(g, callerKey, caller, after, fact.callId, fact.startedAt, fact.repeat);
   }
 
@@ -136,11 +136,10 @@ export class RepeatCallerTracker {
     if (watermark > this.#watermark) this.#watermark = watermark;
     for (const g of this.#gemeenten.values()) {
       for (const caller of g.expiry.popDue(this.#watermark)) {
-        const key = this.#callers.key(caller);
-        // Gone already, taken by another caller (of this gemeente or another), or a newer start
-        // moved the caller to a later bucket.
-        if (key === undefined || g.callers.get(key) !== caller) continue;
-        if (this.#releaseAt(caller) <= this.#watermark) this.#forget(g, caller);
+        // Gone already, or a newer start moved the caller to a later bucket (the slot's caller may
+        // be another one by now: its own release decides).
+        if (g.callers.isLive(caller) && this.#releaseAt(g, caller) <= this.#watermark)
+          this.#forget(g, caller);
       }
     }
   }
@@ -153,22 +152,21 @@ export class RepeatCallerTracker {
    */
   #unexpired(g: GemeenteCallers, callerKey: string): number {
     const caller = g.callers.get(callerKey);
-    if (caller === undefined) return NONE;
-    let first = this.#callers.first(caller);
+    if (caller === NONE) return NONE;
+    let first = g.callers.first(caller);
     while (first !== NONE && this.#expired(this.#starts.startedAt(first))) first = this.#starts.free(first);
     if (first === NONE) {
-      g.callers.delete(callerKey);
-      this.#callers.free(caller);
+      g.callers.delete(caller);
       return NONE;
     }
-    this.#callers.setFirst(caller, first);
+    g.callers.setFirst(caller, first);
     return caller;
   }
 
   /** The caller's start of `callId`, or NONE. */
-  #find(caller: number, callId: string): number {
+  #find(g: GemeenteCallers, caller: number, callId: string): number {
     if (caller === NONE) return NONE;
-    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s))
+    for (let s = g.callers.first(caller); s !== NONE; s = this.#starts.next(s))
       if (this.#starts.callId(s) === callId) return s;
     return NONE;
   }
@@ -178,11 +176,11 @@ export class RepeatCallerTracker {
    * start at or before it; NONE for first), and `before`, the latest start strictly before it (a
    * start at the same instant is not "before").
    */
-  #placeOf(caller: number, startedAt: number): { after: number; before: number } {
+  #placeOf(g: GemeenteCallers, caller: number, startedAt: number): { after: number; before: number } {
     let after = NONE;
     let before = NONE;
     if (caller === NONE) return { after, before };
-    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s)) {
+    for (let s = g.callers.first(caller); s !== NONE; s = this.#starts.next(s)) {
       const at = this.#starts.startedAt(s);
       if (at > startedAt) break;
       after = s;
@@ -207,31 +205,27 @@ export class RepeatCallerTracker {
     const starts = this.#starts;
     if (caller === NONE) {
       const slot = starts.add(callId, startedAt, repeat, NONE);
-      const added = this.#callers.add(callerKey, slot);
-      g.callers.set(callerKey, added);
-      g.expiry.add(added, this.#expiresAt(startedAt));
+      g.expiry.add(g.callers.add(callerKey, slot), this.#expiresAt(startedAt));
       return slot;
     }
-    const releaseBefore = this.#releaseAt(caller);
+    const releaseBefore = this.#releaseAt(g, caller);
     let slot: number;
     if (after === NONE) {
-      slot = starts.add(callId, startedAt, repeat, this.#callers.first(caller));
-      this.#callers.setFirst(caller, slot);
+      slot = starts.add(callId, startedAt, repeat, g.callers.first(caller));
+      g.callers.setFirst(caller, slot);
     } else {
       slot = starts.add(callId, startedAt, repeat, starts.next(after));
       starts.setNext(after, slot);
     }
-    const release = this.#releaseAt(caller);
+    const release = this.#releaseAt(g, caller);
     if (g.expiry.bucketOf(release) !== g.expiry.bucketOf(releaseBefore)) g.expiry.add(caller, release);
     return slot;
   }
 
   /** Drops a caller and its starts (its expiry entries, if any, find it gone). */
   #forget(g: GemeenteCallers, caller: number): void {
-    for (let s = this.#callers.first(caller); s !== NONE;) s = this.#starts.free(s);
-    const key = this.#callers.key(caller);
-    if (key !== undefined) g.callers.delete(key);
-    this.#callers.free(caller);
+    for (let s = g.callers.first(caller); s !== NONE;) s = this.#starts.free(s);
+    g.callers.delete(caller);
   }
 
   #factOf(
@@ -253,9 +247,9 @@ export class RepeatCallerTracker {
   }
 
   /** When a caller leaves memory: when its newest start does. */
-  #releaseAt(caller: number): number {
+  #releaseAt(g: GemeenteCallers, caller: number): number {
     let newest = Number.NEGATIVE_INFINITY;
-    for (let s = this.#callers.first(caller); s !== NONE; s = this.#starts.next(s))
+    for (let s = g.callers.first(caller); s !== NONE; s = this.#starts.next(s))
       newest = this.#starts.startedAt(s);
     return this.#expiresAt(newest);
   }
@@ -263,7 +257,7 @@ export class RepeatCallerTracker {
   #callersOf(gemeente: string): GemeenteCallers {
     let g = this.#gemeenten.get(gemeente);
     if (g === undefined) {
-      g = { callers: new Map(), gemeente, expiry: new ExpiryBuckets(EXPIRY_BUCKET_MS) };
+      g = { callers: new CallerIndex(), gemeente, expiry: new ExpiryBuckets(EXPIRY_BUCKET_MS) };
       this.#gemeenten.set(gemeente, g);
     }
     return g;

@@ -1,10 +1,9 @@
 /**
- * The repeat-caller window's storage: call starts and callers in slots of typed arrays, not one
- * object per start. A week of a busy month is some 900 000 starts; as objects (the fact, its
- * boxed start time, a map entry per caller) they took some 240 bytes a start of V8's old space,
- * scattered over pages V8 does not give back. Here a start is 13 bytes of off-heap columns and a
- * pointer to its call id, and a caller a map entry, its pseudonym and 12 bytes
- * (scripts/bench-repeat-memory.ts).
+ * The repeat-caller window's call starts, in slots of typed arrays rather than one object per
+ * start. A week of a busy month is some 900 000 starts; as objects (the fact, its boxed start
+ * time, an array per caller) they took V8's old space in small pieces, scattered over pages V8
+ * does not give back. Here a start is 13 bytes of off-heap columns and its call id
+ * (scripts/bench-repeat-memory.ts; the callers are in caller-index.ts).
  *
  * A caller's starts are a list linked through `next`, sorted by start time. Freed slots are
  * reused; the columns only grow (to the largest window held).
@@ -100,49 +99,5 @@ export class StartSlots {
     this.#startedAt = startedAt;
     this.#next = next;
     this.#repeat = repeat;
-  }
-}
-
-/** Callers: the pseudonym and the first (earliest) of its starts. */
-export class CallerSlots {
-  #first = new Int32Array(INITIAL_SLOTS);
-  readonly #key: (string | undefined)[] = [];
-  /** Freed slots, linked through `first`. */
-  #free = NONE;
-
-  add(key: string, first: number): number {
-    let slot = this.#free;
-    if (slot !== NONE) this.#free = this.#first[slot] ?? NONE;
-    else {
-      slot = this.#key.length;
-      if (slot === this.#first.length) {
-        const grown = new Int32Array(slot * 2);
-        grown.set(this.#first);
-        this.#first = grown;
-      }
-      this.#key.push(undefined);
-    }
-    this.#first[slot] = first;
-    this.#key[slot] = key;
-    return slot;
-  }
-
-  free(slot: number): void {
-    this.#key[slot] = undefined;
-    this.#first[slot] = this.#free;
-    this.#free = slot;
-  }
-
-  /** The caller's pseudonym; undefined once the slot is free. */
-  key(slot: number): string | undefined {
-    return this.#key[slot];
-  }
-
-  first(slot: number): number {
-    return this.#first[slot] ?? NONE;
-  }
-
-  setFirst(slot: number, first: number): void {
-    this.#first[slot] = first;
   }
 }
