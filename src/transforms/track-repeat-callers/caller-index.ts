@@ -8,7 +8,7 @@
  * Open addressing with linear probing; a deleted caller's entry is filled by shifting its cluster
  * back, so no tombstones pile up as callers come and go for months.
  */
-import { NONE } from './start-slots.ts';
+import { NONE, grown } from './start-slots.ts';
 
 /** Bytes kept for a key: a pseudonym is 22 base64url characters. */
 const KEY_BYTES = 24;
@@ -115,18 +115,12 @@ export class CallerIndex {
   }
 
   #grow(slots: number): void {
-    const keys = new Uint8Array(slots * KEY_BYTES);
-    keys.set(this.#keys);
-    const keyLength = new Uint8Array(slots).fill(FREE);
-    keyLength.set(this.#keyLength);
-    const hash = new Int32Array(slots);
-    hash.set(this.#hash);
-    const first = new Int32Array(slots);
-    first.set(this.#first);
-    this.#keys = keys;
-    this.#keyLength = keyLength;
-    this.#hash = hash;
-    this.#first = first;
+    const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(n);
+    const ints = (n: number): Int32Array<ArrayBuffer> => new Int32Array(n);
+    this.#keys = grown(this.#keys, slots * KEY_BYTES, bytes);
+    this.#keyLength = grown(this.#keyLength, slots, bytes, FREE);
+    this.#hash = grown(this.#hash, slots, ints);
+    this.#first = grown(this.#first, slots, ints);
   }
 
   #rehash(tableSize: number): void {

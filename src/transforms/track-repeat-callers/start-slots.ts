@@ -90,14 +90,21 @@ export class StartSlots {
 
   #grow(): void {
     const size = this.#startedAt.length * 2;
-    const startedAt = new Float64Array(size);
-    startedAt.set(this.#startedAt);
-    const next = new Int32Array(size);
-    next.set(this.#next);
-    const repeat = new Uint8Array(size);
-    repeat.set(this.#repeat);
-    this.#startedAt = startedAt;
-    this.#next = next;
-    this.#repeat = repeat;
+    this.#startedAt = grown(this.#startedAt, size, (n) => new Float64Array(n));
+    this.#next = grown(this.#next, size, (n) => new Int32Array(n));
+    this.#repeat = grown(this.#repeat, size, (n) => new Uint8Array(n));
   }
+}
+
+/** A copy of a column with room for `size` entries, the new ones `fill`. */
+export function grown<C extends Float64Array | Int32Array | Uint8Array>(
+  column: C,
+  size: number,
+  make: (size: number) => C,
+  fill = 0,
+): C {
+  const copy = make(size);
+  if (fill !== 0) copy.fill(fill);
+  copy.set(column);
+  return copy;
 }
