@@ -15,7 +15,8 @@ const KEY_BYTES = 24;
 /** `#keyLength` of a free slot, and of a slot whose key is in `#longKeys`. */
 const FREE = 255;
 const LONG = 254;
-const INITIAL_SLOTS = 1024;
+/** Small: every configured gemeente has an index, and most of 342 may see few callers. */
+const INITIAL_SLOTS = 64;
 
 export class CallerIndex {
   #keys = new Uint8Array(INITIAL_SLOTS * KEY_BYTES);
