@@ -1,9 +1,9 @@
 /**
  * One gemeente's callers in the repeat-caller window: pseudonym -> the caller's first start. A
  * JavaScript Map spends some 85 bytes on a caller (its entry and the pseudonym's string); here a
- * pseudonym's 22 characters are bytes in a column and the table an Int32Array, some 45 bytes a
- * caller in all. Keys longer than KEY_BYTES or outside Latin-1 (never a pseudonym; tests and
- * foreign data may have them) go to an ordinary Map.
+ * pseudonym's 22 characters are bytes in a column and the table an Int32Array, some 45 to 60 bytes
+ * a caller with the columns' room to grow. Keys longer than KEY_BYTES or outside Latin-1 (never a
+ * pseudonym; tests and foreign data may have them) go to an ordinary Map.
  *
  * Open addressing with linear probing; a deleted caller's entry is filled by shifting its cluster
  * back, so no tombstones pile up as callers come and go for months.
