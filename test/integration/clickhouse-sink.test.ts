@@ -401,6 +401,28 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
     return result.json<Record<string, unknown>>();
   }
 
+  /**
+   * Runs `read` within one local day of the server's clock: the views judge by that clock, so an
+   * expectation built from the date must not meet a result read after midnight. Should the date
+   * change during the read, it is read again (on the new day).
+   */
+  async function onOneServerDay<T>(
+    read: (today: string) => Promise<T>,
+  ): Promise<{ today: string; result: T }> {
+    const serverToday = async (): Promise<string> => {
+      const [row] = (await rows("SELECT toString(toDate(now(), 'Europe/Amsterdam')) AS today")) as {
+        today?: string;
+      }[];
+      if (row?.today === undefined) throw new Error('the server did not say what day it is');
+      return row.today;
+    };
+    for (;;) {
+      const today = await serverToday();
+      const result = await read(today);
+      if ((await serverToday()) === today) return { today, result };
+    }
+  }
+
   /** Makes a database look as an older bereik left it: `undo` takes back what came since, then the stored version. */
   async function asSchemaVersion(db: string, version: number, undo: readonly string[]): Promise<void> {
     for (const query of [
@@ -631,9 +653,11 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       realisatie_pct: realisatie === null ? null : Math.round(realisatie * 1000) / 10,
       ...(target === undefined ? {} : { streefcijfer: target, streefcijfer_pct: target * 100 }),
     });
-    const yearly = await rows(`SELECT * FROM ${db}.kpi_per_jaar ORDER BY metric, queue`);
     // 2026 is complete once it has ended in Amsterdam (the server clock decides, as for analysts).
-    const ended = Number(localDateOf(Date.now()) >= '2027-01-01');
+    const { today, result: yearly } = await onOneServerDay(() =>
+      rows(`SELECT * FROM ${db}.kpi_per_jaar ORDER BY metric, queue`),
+    );
+    const ended = Number(today >= '2027-01-01');
     expect(yearly.map((r) => r['complete'])).toEqual(yearly.map(() => ended));
     expect(yearly.map(({ complete: _, ...rest }) => rest)).toEqual([
       // Callbacks: gemeente-wide 1 of 2 on time; belastingen 1 of 1 (target 95%); kcc 0 of 1.
@@ -825,39 +849,44 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
   });
 
   it('leaves open callbacks out of the on-time rate until their due moment passes', async () => {
-    const { sink, db } = await freshSink();
     // The views judge by the server clock, so the dates are taken from it: due at the end of
     // yesterday (passed: an open one is late), of today and of today + 3 (not passed: open).
-    const [{ today = '' } = {}] = (await rows(
-      "SELECT toString(toDate(now(), 'Europe/Amsterdam')) AS today",
-    )) as { today?: string }[];
-    const dueEndOf = (days: number) => endOfLocalDay(addDays(today, days));
-    const callback = (callbackId: string, dueInDays: number, completedAt: number | null): CallbackFact => ({
-      ...cb1Requested,
-      callbackId,
-      requestedAt: dueEndOf(dueInDays - 3),
-      dueAt: dueEndOf(dueInDays),
-      completedAt,
-      outcome: completedAt === null ? null : 'REACHED',
-      onTime: completedAt === null ? null : true,
-      version: completedAt === null ? 1 : 2,
+    const { today, result } = await onOneServerDay(async (today) => {
+      const { sink, db } = await freshSink();
+      const dueEndOf = (days: number) => endOfLocalDay(addDays(today, days));
+      const callback = (callbackId: string, dueInDays: number, completedAt: number | null): CallbackFact => ({
+        ...cb1Requested,
+        callbackId,
+        requestedAt: dueEndOf(dueInDays - 3),
+        dueAt: dueEndOf(dueInDays),
+        completedAt,
+        outcome: completedAt === null ? null : 'REACHED',
+        onTime: completedAt === null ? null : true,
+        version: completedAt === null ? 1 : 2,
+      });
+      await sink.write(
+        batch(group, {
+          callbacks: [
+            callback('late', -1, null),
+            callback('open-today', 0, null),
+            callback('open-later', 3, null),
+            callback('done-early', 3, dueEndOf(-2)),
+          ],
+        }),
+      );
+      return {
+        dueTodayEndsOn: localDateOf(dueEndOf(0) - 1),
+        perDay: await rows(
+          `SELECT toString(due_date) AS due_date, due, completed_on_time, not_completed, still_open, judged, on_time_rate
+           FROM ${db}.terugbellen_op_tijd_per_dag ORDER BY due_date`,
+        ),
+        kpi: await rows(
+          `SELECT sum(numerator) AS on_time, sum(denominator) AS judged FROM ${db}.kpi_per_maand
+           WHERE metric = 'callbacks_on_time' AND queue = 'belastingen'`,
+        ),
+      };
     });
-    await sink.write(
-      batch(group, {
-        callbacks: [
-          callback('late', -1, null),
-          callback('open-today', 0, null),
-          callback('open-later', 3, null),
-          callback('done-early', 3, dueEndOf(-2)),
-        ],
-      }),
-    );
-    expect(
-      await rows(
-        `SELECT toString(due_date) AS due_date, due, completed_on_time, not_completed, still_open, judged, on_time_rate
-         FROM ${db}.terugbellen_op_tijd_per_dag ORDER BY due_date`,
-      ),
-    ).toEqual([
+    expect(result.perDay).toEqual([
       {
         due_date: addDays(today, -1),
         due: 1,
@@ -887,13 +916,8 @@ describe('ClickHouse sink (local ClickHouse 18.16)', () => {
       },
     ]);
     // The KPI rows use the same rule: 1 on time of the 2 judged (the late one and the early one).
-    expect(
-      await rows(
-        `SELECT sum(numerator) AS on_time, sum(denominator) AS judged FROM ${db}.kpi_per_maand
-         WHERE metric = 'callbacks_on_time' AND queue = 'belastingen'`,
-      ),
-    ).toEqual([{ on_time: 1, judged: 2 }]);
-    expect(localDateOf(dueEndOf(0) - 1)).toBe(today);
+    expect(result.kpi).toEqual([{ on_time: 1, judged: 2 }]);
+    expect(result.dueTodayEndsOn).toBe(today);
   });
 
   it('reads back what a restart and late events need', async () => {
