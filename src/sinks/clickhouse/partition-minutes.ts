@@ -63,6 +63,9 @@ interface AnswerShare {
 
 const second = (ms: number) => Math.floor(ms / 1000);
 
+/** 1 when the leg's bits have `bit` set (a function, not a closure per leg: rows sum many legs). */
+const bitOf = (bits: number, bit: number): number => ((bits & bit) === 0 ? 0 : 1);
+
 function shareOf(leg: LegRow): LegShare {
   const key = {
     queue: leg.queue,
@@ -193,17 +196,16 @@ function queueRow(window: MinuteWindow, queue: string): QueuePartitionMinuteRow 
     row.version += leg.version;
     if (leg.normId === null) continue;
     norms.add(leg.normId);
-    const bit = (b: number) => ((leg.bits & b) === 0 ? 0 : 1);
-    row.offered += bit(OFFERED);
-    row.answered += bit(ANSWERED);
-    row.answered_within_sl += bit(WITHIN_SL);
-    row.abandoned += bit(ABANDONED);
-    row.timed_out += bit(TIMED_OUT);
-    row.short_abandoned += bit(SHORT_ABANDONED);
-    row.out_of_hours += bit(OUT_OF_HOURS);
-    row.transferred_out += bit(TRANSFERRED_OUT);
-    row.offered_from_transfer += bit(FROM_TRANSFER);
-    row.answered_from_transfer += bit(FROM_TRANSFER) & bit(ANSWERED);
+    row.offered += bitOf(leg.bits, OFFERED);
+    row.answered += bitOf(leg.bits, ANSWERED);
+    row.answered_within_sl += bitOf(leg.bits, WITHIN_SL);
+    row.abandoned += bitOf(leg.bits, ABANDONED);
+    row.timed_out += bitOf(leg.bits, TIMED_OUT);
+    row.short_abandoned += bitOf(leg.bits, SHORT_ABANDONED);
+    row.out_of_hours += bitOf(leg.bits, OUT_OF_HOURS);
+    row.transferred_out += bitOf(leg.bits, TRANSFERRED_OUT);
+    row.offered_from_transfer += bitOf(leg.bits, FROM_TRANSFER);
+    row.answered_from_transfer += bitOf(leg.bits, FROM_TRANSFER) & bitOf(leg.bits, ANSWERED);
     if ((leg.bits & ANSWERED) !== 0) row.answered_wait_ms_sum += leg.waitMs;
     if ((leg.bits & ABANDONED) !== 0) row.abandoned_wait_ms_sum += leg.waitMs;
   }

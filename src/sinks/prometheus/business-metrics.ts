@@ -49,6 +49,11 @@ function callResultOf(call: CallFact): (typeof callResults)[number] {
       : 'last_offered_unanswered';
 }
 
+/** A completion is counted under its queue, so only once its request (which names the queue) is known too. */
+function completionKnown(f: CallbackFact | undefined): boolean {
+  return f !== undefined && f.completedAt !== null && f.queue !== null;
+}
+
 function callerKindOf(start: CallStartFact): (typeof callerKinds)[number] {
   return start.repeat === null ? 'withheld' : start.repeat ? 'repeat' : 'first';
 }
@@ -261,9 +266,6 @@ export class BusinessMetrics {
     const queue = fact.queue ?? 'unknown';
     if (fact.requestedAt !== null && previous?.requestedAt == null)
       this.callbacksRequested.inc({ gemeente: fact.gemeente, queue });
-    // A completion is counted under its queue, so only once its request (which names the queue) is known too.
-    const completionKnown = (f: CallbackFact | undefined) =>
-      f !== undefined && f.completedAt !== null && f.queue !== null;
     if (fact.outcome !== null && completionKnown(fact) && !completionKnown(previous)) {
       this.callbacksCompleted.inc({ gemeente: fact.gemeente, queue, outcome: fact.outcome });
     }

@@ -35,9 +35,22 @@ function present(value: string | null): value is string {
   return value !== null && value !== '';
 }
 
+/** How a rejection names the event: built only for a rejection, never for the events that pass. */
+function what(raw: RawCallEvent): string {
+  return `${raw.type} ${raw.eventId}`;
+}
+
+function missing(raw: RawCallEvent, field: keyof RawCallEvent): ValidationResult {
+  return reject('missing-field', `${what(raw)}: ${field} is required on ${raw.type}`);
+}
+
+function unknownQueue(raw: RawCallEvent, queue: string): ValidationResult {
+  return reject('unknown-queue', `${what(raw)}: queue '${queue}' is not configured for ${raw.gemeente}`);
+}
+
+// Runs once for every message: no closures or intermediate objects, each event one literal.
 export function validateCallEvent(raw: RawCallEvent, context: ValidationContext): ValidationResult {
   const { eventId, type, occurredAt, gemeente } = raw;
-  const what = `${type} ${eventId}`;
   if (!present(eventId)) return reject('missing-field', `${type} event without eventId`);
   if (
     !Number.isSafeInteger(occurredAt) ||
@@ -50,87 +63,77 @@ export function validateCallEvent(raw: RawCallEvent, context: ValidationContext)
         : '';
     return reject(
       'impossible-timestamp',
-      `${what}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})${ahead}`,
+      `${what(raw)}: occurredAt ${String(occurredAt)} (${describeTime(occurredAt)})${ahead}`,
     );
   }
   const queues = context.queueIds.get(gemeente);
   if (queues === undefined)
-    return reject('unknown-gemeente', `${what}: gemeente '${gemeente}' is not configured`);
-  const base = { eventId, occurredAt, gemeente };
-
-  const need = (field: keyof RawCallEvent, value: string | null): string | Rejection => {
-    if (present(value)) return value;
-    return { reason: 'missing-field', detail: `${what}: ${field} is required on ${type}` };
-  };
-  const fail = (r: Rejection): ValidationResult => ({ ok: false, ...r });
+    return reject('unknown-gemeente', `${what(raw)}: gemeente '${gemeente}' is not configured`);
 
   switch (type) {
     case 'CALL_STARTED': {
-      const callId = need('callId', raw.callId);
-      if (typeof callId !== 'string') return fail(callId);
-      const caller = present(raw.callerNumber) ? context.pseudonymise(raw.callerNumber) : null;
+      const { callId } = raw;
+      if (!present(callId)) return missing(raw, 'callId');
+      const callerKey = present(raw.callerNumber) ? context.pseudonymise(raw.callerNumber) : null;
       return {
         ok: true,
-        event: { ...base, type, callId, callerKey: caller, dialledNumber: raw.dialledNumber },
+        event: { eventId, occurredAt, gemeente, type, callId, callerKey, dialledNumber: raw.dialledNumber },
       };
     }
     case 'QUEUE_ENTERED': {
-      const callId = need('callId', raw.callId);
-      if (typeof callId !== 'string') return fail(callId);
-      const legId = need('legId', raw.legId);
-      if (typeof legId !== 'string') return fail(legId);
-      const queue = need('queue', raw.queue);
-      if (typeof queue !== 'string') return fail(queue);
-      if (!queues.has(queue))
-        return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
-      const from = present(raw.transferredFromLegId) ? raw.transferredFromLegId : null;
-      if (from === legId)
-        return reject('contradicts-call-state', `${what}: leg ${legId} is transferred from itself`);
-      return { ok: true, event: { ...base, type, callId, legId, queue, transferredFromLegId: from } };
+      const { callId, legId, queue } = raw;
+      if (!present(callId)) return missing(raw, 'callId');
+      if (!present(legId)) return missing(raw, 'legId');
+      if (!present(queue)) return missing(raw, 'queue');
+      if (!queues.has(queue)) return unknownQueue(raw, queue);
+      const transferredFromLegId = present(raw.transferredFromLegId) ? raw.transferredFromLegId : null;
+      if (transferredFromLegId === legId)
+        return reject('contradicts-call-state', `${what(raw)}: leg ${legId} is transferred from itself`);
+      return {
+        ok: true,
+        event: { eventId, occurredAt, gemeente, type, callId, legId, queue, transferredFromLegId },
+      };
     }
     case 'ANSWERED':
     case 'ABANDONED':
     case 'TIMED_OUT': {
-      const callId = need('callId', raw.callId);
-      if (typeof callId !== 'string') return fail(callId);
-      const legId = need('legId', raw.legId);
-      if (typeof legId !== 'string') return fail(legId);
+      const { callId, legId } = raw;
+      if (!present(callId)) return missing(raw, 'callId');
+      if (!present(legId)) return missing(raw, 'legId');
       const agentId = type === 'ANSWERED' && present(raw.agentId) ? raw.agentId : null;
-      return { ok: true, event: { ...base, type, callId, legId, agentId } };
+      return { ok: true, event: { eventId, occurredAt, gemeente, type, callId, legId, agentId } };
     }
     case 'CALLBACK_REQUESTED': {
-      const callbackId = need('callbackId', raw.callbackId);
-      if (typeof callbackId !== 'string') return fail(callbackId);
-      const queue = need('queue', raw.queue);
-      if (typeof queue !== 'string') return fail(queue);
-      if (!queues.has(queue))
-        return reject('unknown-queue', `${what}: queue '${queue}' is not configured for ${gemeente}`);
-      return {
-        ok: true,
-        event: { ...base, type, callbackId, queue, callId: present(raw.callId) ? raw.callId : null },
-      };
+      const { callbackId, queue } = raw;
+      if (!present(callbackId)) return missing(raw, 'callbackId');
+      if (!present(queue)) return missing(raw, 'queue');
+      if (!queues.has(queue)) return unknownQueue(raw, queue);
+      const callId = present(raw.callId) ? raw.callId : null;
+      return { ok: true, event: { eventId, occurredAt, gemeente, type, callbackId, queue, callId } };
     }
     case 'CALLBACK_COMPLETED': {
-      const callbackId = need('callbackId', raw.callbackId);
-      if (typeof callbackId !== 'string') return fail(callbackId);
-      if (raw.callbackOutcome === null)
-        return reject('missing-field', `${what}: callbackOutcome is required on ${type}`);
-      return { ok: true, event: { ...base, type, callbackId, outcome: raw.callbackOutcome } };
+      const { callbackId } = raw;
+      if (!present(callbackId)) return missing(raw, 'callbackId');
+      if (raw.callbackOutcome === null) return missing(raw, 'callbackOutcome');
+      return {
+        ok: true,
+        event: { eventId, occurredAt, gemeente, type, callbackId, outcome: raw.callbackOutcome },
+      };
     }
     case 'CALL_ENDED': {
-      const callId = need('callId', raw.callId);
-      if (typeof callId !== 'string') return fail(callId);
-      return { ok: true, event: { ...base, type, callId } };
+      const { callId } = raw;
+      if (!present(callId)) return missing(raw, 'callId');
+      return { ok: true, event: { eventId, occurredAt, gemeente, type, callId } };
     }
     case 'SURVEY_ANSWERED': {
-      const callId = need('callId', raw.callId);
-      if (typeof callId !== 'string') return fail(callId);
+      const { callId } = raw;
+      if (!present(callId)) return missing(raw, 'callId');
       const score = raw.surveyScore;
-      if (score === null) return reject('missing-field', `${what}: surveyScore is required on ${type}`);
+      if (score === null) return missing(raw, 'surveyScore');
       if (score !== 1 && score !== 2 && score !== 3 && score !== 4 && score !== 5) {
-        return reject('invalid-value', `${what}: surveyScore ${score} is not 1 to 5`);
+        return reject('invalid-value', `${what(raw)}: surveyScore ${score} is not 1 to 5`);
       }
-      return { ok: true, event: { ...base, type, callId, score } };
+      return { ok: true, event: { eventId, occurredAt, gemeente, type, callId, score } };
     }
   }
 }

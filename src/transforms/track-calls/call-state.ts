@@ -197,11 +197,6 @@ export class CallState<Ref> {
     const rejected: RejectedEvent<Ref>[] = [];
     const endedAt = this.ended?.event.occurredAt ?? timeoutAt;
     const endSource = this.ended === undefined ? 'call_timeout' : 'call_ended';
-    // A recalled event has no message to dead-letter: it is only left out of the facts.
-    const reject = (tracked: Tracked<Ref>, detail: string) => {
-      if (tracked.ref !== undefined)
-        rejected.push({ reason: 'contradicts-call-state', detail, event: tracked.event, ref: tracked.ref });
-    };
 
     // Legs that really entered a queue (before the call ended), with consistent outcomes.
     const valid: { entered: QueueEntered; ended: LegEnded | undefined }[] = [];
@@ -213,12 +208,17 @@ export class CallState<Ref> {
       }
       const entered = leg.entered.event;
       if (entered.occurredAt > endedAt) {
-        reject(
+        rejectTracked(
+          rejected,
           leg.entered,
           `leg ${legId} of call ${this.callId} entered ${entered.queue} after the call ended`,
         );
         if (leg.ended !== undefined)
-          reject(leg.ended, `${leg.ended.event.type} for leg ${legId}, which entered after the call ended`);
+          rejectTracked(
+            rejected,
+            leg.ended,
+            `${leg.ended.event.type} for leg ${legId}, which entered after the call ended`,
+          );
         continue;
       }
       let ended = leg.ended?.event;
@@ -227,7 +227,8 @@ export class CallState<Ref> {
         leg.ended !== undefined &&
         (ended.occurredAt < entered.occurredAt || ended.occurredAt > endedAt)
       ) {
-        reject(
+        rejectTracked(
+          rejected,
           leg.ended,
           `${ended.type} for leg ${legId} of call ${this.callId} at ${new Date(ended.occurredAt).toISOString()} is ` +
             (ended.occurredAt < entered.occurredAt
@@ -298,4 +299,11 @@ export class CallState<Ref> {
     };
     return { call, legs, rejected, incompleteLegs };
   }
+}
+
+/** Notes an event the call's state contradicts (a function, not a closure: computeFacts runs for every call). */
+function rejectTracked<Ref>(rejected: RejectedEvent<Ref>[], tracked: Tracked<Ref>, detail: string): void {
+  // A recalled event has no message to dead-letter: it is only left out of the facts.
+  if (tracked.ref !== undefined)
+    rejected.push({ reason: 'contradicts-call-state', detail, event: tracked.event, ref: tracked.ref });
 }
