@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const prefix = path.resolve(import.meta.dirname, '..', '.stack', 'installs', 'node24');
-const binary = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
+const stackPrefix = path.resolve(import.meta.dirname, '..', '.stack', 'installs', 'node24');
 
 /**
  * The install folder's own package: node@24 fetches its binary in a preinstall script, and npm
@@ -21,13 +20,18 @@ const installManifest = {
   allowScripts: { node: true },
 };
 
-/** Returns the path of a Node 24 binary, installing it when missing. */
-export function ensureNode24(): string {
+/**
+ * Returns the path of a Node 24 binary, installing it when missing.
+ * @param prefix where it is installed (the stack folder's installs)
+ * @param npm the npm command that installs it
+ */
+export function ensureNode24(prefix = stackPrefix, npm = 'npm'): string {
+  const binary = path.join(prefix, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(binary)) {
     mkdirSync(prefix, { recursive: true });
     writeFileSync(path.join(prefix, 'package.json'), `${JSON.stringify(installManifest, null, 2)}\n`);
     try {
-      execFileSync('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix], {
+      execFileSync(npm, ['install', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix], {
         stdio: 'inherit',
       });
     } catch (error) {
