@@ -578,12 +578,16 @@ process.exit(0);
 /**
  * The runs' databases go (BENCH_KEEP=1 keeps them): ClickHouse 18.16 loads every table when it
  * starts, and a few runs' worth of tables made it miss the stack's start-up wait. After the
- * summary, and a drop that fails (18.16 has dropped a busy database's tables past the client's
- * timeout) only says so: the figures are printed either way.
+ * summary, and a drop that fails only says so: the figures are printed either way. Dropping ten
+ * million messages' tables on ext4 while the server still merges took longer than a statement's
+ * usual timeout, so a drop may take up to ten minutes.
  */
 async function dropBenchDatabases(): Promise<void> {
   if (process.env['BENCH_KEEP'] === '1') return;
-  const clickhouse = createClient(clickhouseClientOptions(endpoints.clickhouse.url));
+  const clickhouse = createClient({
+    ...clickhouseClientOptions(endpoints.clickhouse.url),
+    request_timeout: 600_000,
+  });
   for (const database of benchDatabases) {
     try {
       await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` });
