@@ -584,9 +584,16 @@ process.exit(0);
  */
 async function dropBenchDatabases(): Promise<void> {
   if (process.env['BENCH_KEEP'] === '1') return;
+  const options = clickhouseClientOptions(endpoints.clickhouse.url);
   const clickhouse = createClient({
-    ...clickhouseClientOptions(endpoints.clickhouse.url),
+    ...options,
     request_timeout: 600_000,
+    // Headers every ten seconds keep so long a request's connection from looking idle.
+    clickhouse_settings: {
+      ...options.clickhouse_settings,
+      send_progress_in_http_headers: 1,
+      http_headers_progress_interval_ms: '10000',
+    },
   });
   for (const database of benchDatabases) {
     try {
