@@ -24,8 +24,8 @@ import { parseConfig } from '../src/config/load.ts';
 import type { IncomingMessage } from '../src/pipeline/contracts.ts';
 import { SwitchSimulator } from '../src/simulate/index.ts';
 import { InMemorySchemaStore } from '../test/helpers/in-memory-registry.ts';
-import { InMemorySink } from '../test/helpers/in-memory-sink.ts';
 import { testProcessor } from '../test/helpers/processor-harness.ts';
+import { DiscardingSink, partitionOfKey } from './in-process.ts';
 import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
 
 const { values } = parseArgs({
@@ -69,13 +69,6 @@ const simulator = new SwitchSimulator(config, {
   runId: 'bench',
 });
 
-/** Acknowledges every write and keeps nothing. */
-class DiscardingSink extends InMemorySink {
-  override write(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 const store = new InMemorySchemaStore();
 const { processor, registry } = testProcessor({
   config,
@@ -105,7 +98,7 @@ let batch: IncomingMessage[][] = Array.from({ length: partitions }, () => []);
 let handled = 0;
 for (const m of simulator.messages()) {
   if (m.payload.kind !== 'event') continue;
-  const partition = hashOf(m.key) % partitions;
+  const partition = partitionOfKey(m.key, partitions);
   const offset = offsets[partition] ?? 0;
   offsets[partition] = offset + 1;
   batch[partition]?.push({
@@ -127,10 +120,4 @@ for (const m of simulator.messages()) {
     if (values.snapshot) console.log(`heap snapshot: ${writeHeapSnapshot()}`);
     break;
   }
-}
-
-function hashOf(key: string): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(h);
 }

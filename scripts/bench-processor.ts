@@ -19,8 +19,8 @@ import { parseConfig } from '../src/config/load.ts';
 import type { IncomingMessage } from '../src/pipeline/contracts.ts';
 import { SwitchSimulator } from '../src/simulate/index.ts';
 import { InMemorySchemaStore } from '../test/helpers/in-memory-registry.ts';
-import { InMemorySink } from '../test/helpers/in-memory-sink.ts';
 import { testProcessor } from '../test/helpers/processor-harness.ts';
+import { DiscardingSink, partitionOfKey } from './in-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,13 +43,6 @@ const config = parseConfig(
 );
 const store = new InMemorySchemaStore();
 
-/** Acknowledges every write and keeps nothing: the bench measures the processor, not a store. */
-class DiscardingSink extends InMemorySink {
-  override write(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 /** The bench's traffic, encoded, per partition (by a hash of the key, as Kafka's partitioner spreads keys). */
 async function encodedBacklog(): Promise<IncomingMessage[][]> {
   const byPartition: IncomingMessage[][] = Array.from({ length: partitions }, () => []);
@@ -63,7 +56,7 @@ async function encodedBacklog(): Promise<IncomingMessage[][]> {
   let count = 0;
   for (const m of simulator.messages()) {
     if (m.payload.kind !== 'event') continue;
-    const partition = hashOf(m.key) % partitions;
+    const partition = partitionOfKey(m.key, partitions);
     const list = byPartition[partition] ?? [];
     list.push({
       topic: 'switch',
@@ -76,12 +69,6 @@ async function encodedBacklog(): Promise<IncomingMessage[][]> {
     if (++count >= wanted) break;
   }
   return byPartition;
-}
-
-function hashOf(key: string): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(h);
 }
 
 const backlog = await encodedBacklog();
