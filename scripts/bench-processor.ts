@@ -111,6 +111,6 @@ for (let round = 1; round <= rounds; round++) {
   await new Promise((resolve) => setTimeout(resolve, 50));
   console.log(
     `round ${round}: ${Math.round(total / seconds)} msg/s (${seconds.toFixed(2)} s; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
-      `garbage collection ${(gcMs / 1000).toFixed(2)} s on the main thread; ${(((cpu.user + cpu.system) / total) * 1).toFixed(1)} µs CPU a message)`,
+      `garbage collection ${(gcMs / 1000).toFixed(2)} s on the main thread; ${((cpu.user + cpu.system) / total).toFixed(1)} µs CPU a message)`,
   );
 }
