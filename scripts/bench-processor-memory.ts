@@ -24,8 +24,8 @@ import { parseConfig } from '../src/config/load.ts';
 import type { IncomingMessage } from '../src/pipeline/contracts.ts';
 import { SwitchSimulator } from '../src/simulate/index.ts';
 import { InMemorySchemaStore } from '../test/helpers/in-memory-registry.ts';
-import { testProcessor } from '../test/helpers/processor-harness.ts';
-import { DiscardingSink, partitionOfKey } from './in-process.ts';
+import { DiscardingSink } from '../test/helpers/in-memory-sink.ts';
+import { partitionOfKey, testProcessor } from '../test/helpers/processor-harness.ts';
 import { benchGemeenten, callsPerGemeente } from './bench-gemeenten.ts';
 
 const { values } = parseArgs({

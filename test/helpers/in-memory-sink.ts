@@ -233,3 +233,10 @@ export class InMemorySink implements FactSink, DeadLetterSink {
     return [...this.legs.values()].filter((l) => l.deleted !== true);
   }
 }
+
+/** Acknowledges every write and keeps nothing: for benchmarks of the processor, not of a store. */
+export class DiscardingSink extends InMemorySink {
+  override write(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -30,6 +30,16 @@ export interface TestProcessorOptions {
   readonly retry?: ProcessorDeps['retry'];
 }
 
+/**
+ * The partition of a message key among `partitions`: a hash that spreads keys as Kafka's
+ * partitioner does (not its hash), for runs of the processor without a broker.
+ */
+export function partitionOfKey(key: string, partitions: number): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % partitions;
+}
+
 /** A processor with the configuration's timings, overridable per test. */
 export function testProcessor(o: TestProcessorOptions): { processor: Processor; registry: Registry } {
   const topology = new Topology(o.config);

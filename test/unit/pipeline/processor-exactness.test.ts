@@ -14,16 +14,10 @@ import { malformedValue } from '../../../src/simulate/produce.ts';
 import { exampleConfig } from '../../helpers/fixtures.ts';
 import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink } from '../../helpers/in-memory-sink.ts';
-import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
+import { expectStoredFactsToMatch, partitionOfKey, testProcessor } from '../../helpers/processor-harness.ts';
 
 const config = exampleConfig();
 const partitions = 3;
-
-function partitionOf(key: string): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(h) % partitions;
-}
 
 /**
  * `behindTheClock`: the processor has idled at the wall clock (its partitions read to their end)
@@ -56,7 +50,7 @@ async function runThroughProcessor(
   const offsets = new Array<number>(partitions).fill(0);
   let chunk: IncomingMessage[] = [];
   for (const m of messages) {
-    const partition = partitionOf(m.key);
+    const partition = partitionOfKey(m.key, partitions);
     const offset = offsets[partition] ?? 0;
     offsets[partition] = offset + 1;
     const value =

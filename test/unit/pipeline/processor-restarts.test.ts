@@ -20,7 +20,7 @@ import { InMemorySchemaStore } from '../../helpers/in-memory-registry.ts';
 import { InMemorySink, storedEvent } from '../../helpers/in-memory-sink.ts';
 import { SinkError } from '../../../src/sinks/clickhouse/errors.ts';
 import type { SinkBatch } from '../../../src/pipeline/contracts.ts';
-import { expectStoredFactsToMatch, testProcessor } from '../../helpers/processor-harness.ts';
+import { expectStoredFactsToMatch, partitionOfKey, testProcessor } from '../../helpers/processor-harness.ts';
 import { REPEAT_WINDOW_MS } from '../../../src/domain/kpi.ts';
 
 const config = exampleConfig();
@@ -28,12 +28,6 @@ const partitions = 3;
 /** The wall clock: weeks after the simulated traffic, as in a backfill. */
 const wallClock = Date.parse('2026-12-01T09:00:00Z');
 const idleAdvanceMs = 2000;
-
-function partitionOf(key: string): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(h) % partitions;
-}
 
 async function topicOf(seed: number) {
   const { messages, truth } = simulate(config, {
@@ -55,7 +49,7 @@ async function topicOf(seed: number) {
   const store = new InMemorySchemaStore();
   const log: IncomingMessage[][] = Array.from({ length: partitions }, () => []);
   for (const m of messages) {
-    const partition = partitionOf(m.key);
+    const partition = partitionOfKey(m.key, partitions);
     const messagesOf = log[partition] ?? [];
     const value =
       m.payload.kind === 'event'
