@@ -5,7 +5,9 @@
  * 1. Puts at least BENCH_EVENTS (default 1 000 000) simulated switch messages in a Kafka topic
  *    (reused on a later run when it is already full).
  * 2. Ceiling A: a bare kafkajs consumer group that only reads the topic.
- * 3. Ceiling B: avsc decoding alone (the wire-format payloads, in memory).
+ * 3. Ceiling B: avsc decoding alone (the wire-format payloads, in memory). Ceiling C: the ledger
+ *    alone, every event read through bereik's edge and stored by its sink, nothing derived
+ *    (bench-ledger-ceiling.ts): what any design that keeps the events in ClickHouse reaches here.
  * 4. bereik: `bereik run` as a child process on the backlog, from start to every offset committed
  *    (everything in ClickHouse): events per second, peak memory (VmHWM) of the process. Twice:
  *    on the backlog in event-time order, and on a disordered backlog of the same volume and
@@ -66,6 +68,7 @@ import { flatness, writeRssPlot, type RssSample } from './rss-plot.ts';
 import { steadyCallsPerDay } from './bench-live-traffic.ts';
 import { ensureChromium } from '../src/stack/chromium.ts';
 import { timeProcessors } from './bench-processors.ts';
+import { ledgerCeiling } from './bench-ledger-ceiling.ts';
 import { isKafkajsNegativeTimeout } from '../src/telemetry/process-warnings.ts';
 
 // kafkajs's timer in the past (src/telemetry/process-warnings.ts) with every connection is noise
@@ -297,8 +300,41 @@ for (let round = 0; round < 5; round++) {
 const decodeRate = decoded / ((performance.now() - decodeStarted) / 1000);
 log(`avsc decoding alone: ${Math.round(decodeRate).toLocaleString('en')} msg/s (${decoded} decodes)`);
 
-// 4. bereik on the backlogs.
 const benchDatabases: string[] = [];
+
+// Ceiling C: the ledger alone.
+const ledger = await (async () => {
+  const database = `bench_ledger_${Date.now().toString(36)}`;
+  benchDatabases.push(database);
+  const clickhouse = createClient(clickhouseClientOptions(endpoints.clickhouse.url));
+  try {
+    const since = Date.now() / 1000;
+    const run = await ledgerCeiling({
+      kafka,
+      registry,
+      clickhouse,
+      database,
+      topic,
+      messages,
+      config: simulatorConfig,
+    });
+    const statements = await clickhouseCpu(clickhouse, database, since);
+    const perMillion = (cpuSeconds: number) => (cpuSeconds / messages) * 1_000_000;
+    return {
+      ...run,
+      rate: messages / run.seconds,
+      cpuPerMillion: perMillion(run.cpuSeconds),
+      clickhouseCpuPerMillion: perMillion(statements.userSeconds + statements.systemSeconds),
+    };
+  } finally {
+    await clickhouse.close();
+  }
+})();
+log(
+  `the ledger alone (read, decode, validate, store every event, commit; nothing derived): ${Math.round(ledger.rate).toLocaleString('en')} msg/s (${ledger.seconds.toFixed(1)} s, ${ledger.stored} events stored; CPU per million messages ${ledger.cpuPerMillion.toFixed(1)} s reading and ${ledger.clickhouseCpuPerMillion.toFixed(1)} s ClickHouse)`,
+);
+
+// 4. bereik on the backlogs.
 function benchConfig(
   prefix: string,
   overrides: { topic: string; allowedLatenessSeconds?: number; gemeenten?: number },
@@ -545,6 +581,11 @@ const cpuLine = (what: string, run: BacklogRun) =>
 summary.push(
   rateLine('bare kafkajs consumer', bareRate),
   rateLine('avsc decoding alone', decodeRate),
+  rateLine(
+    'the ledger alone',
+    ledger.rate,
+    `, CPU ${ledger.cpuPerMillion.toFixed(1)} s reading, ${ledger.clickhouseCpuPerMillion.toFixed(1)} s ClickHouse, per million messages`,
+  ),
   rateLine('bereik ordered', ordered.rate, `, peak RSS ${ordered.peakMiB.toFixed(0)} MiB`),
   cpuLine('bereik ordered', ordered),
 );
