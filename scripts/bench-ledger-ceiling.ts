@@ -14,7 +14,7 @@ import type { Kafka } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { ConfigFile } from '../src/config/schema.ts';
 import { Topology } from '../src/config/topology.ts';
-import type { LedgerRow, SinkBatch } from '../src/pipeline/contracts.ts';
+import { emptyBatch, type LedgerRow } from '../src/pipeline/contracts.ts';
 import { ClickHouseSink } from '../src/sinks/clickhouse/writer.ts';
 import { MessageDecoder } from '../src/sources/kafka/decode-message.ts';
 import { switchEventReader } from '../src/sources/kafka/event-reader.ts';
@@ -42,20 +42,6 @@ export interface LedgerCeilingRun {
   readonly cpuSeconds: number;
   /** Events stored (the accepted ones); the others were rejected at the edge. */
   readonly stored: number;
-}
-
-function ledgerBatch(events: LedgerRow[], consumerGroup: string): SinkBatch {
-  return {
-    events,
-    legs: [],
-    legTombstones: [],
-    calls: [],
-    callStarts: [],
-    surveys: [],
-    callbacks: [],
-    callPartitions: new Map(),
-    consumerGroup,
-  };
 }
 
 export async function ledgerCeiling(o: LedgerCeilingOptions): Promise<LedgerCeilingRun> {
@@ -94,7 +80,7 @@ export async function ledgerCeiling(o: LedgerCeilingOptions): Promise<LedgerCeil
     // One flush in flight: the one before is stored (and committed) before this one starts.
     await writing;
     writing = (async () => {
-      if (events.length > 0) await sink.write(ledgerBatch(events, groupId));
+      if (events.length > 0) await sink.write({ ...emptyBatch(groupId), events });
       stored += events.length;
       await consumer.commitOffsets(
         [...offsets].map(([partition, offset]) => ({ topic: o.topic, partition, offset })),
