@@ -69,14 +69,11 @@ import { steadyCallsPerDay } from './bench-live-traffic.ts';
 import { ensureChromium } from '../src/stack/chromium.ts';
 import { timeProcessors } from './bench-processors.ts';
 import { ledgerCeiling } from './bench-ledger-ceiling.ts';
-import { isKafkajsNegativeTimeout } from '../src/telemetry/process-warnings.ts';
+import { printProcessWarnings } from '../src/telemetry/process-warnings.ts';
 
 // kafkajs's timer in the past (src/telemetry/process-warnings.ts) with every connection is noise
 // among the figures; any other warning is printed.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (!isKafkajsNegativeTimeout(warning)) console.warn(`${warning.name}: ${warning.message}`);
-});
+printProcessWarnings();
 
 const target = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const disorderedTarget = Number(process.env['BENCH_DISORDERED_EVENTS'] ?? target);

@@ -15,6 +15,8 @@ import { stackDir } from '../src/stack/paths.ts';
 import { stackEndpoints, stackUp } from '../src/stack/stack.ts';
 import { configFile, localStackFallbacks } from '../src/cli/local-defaults.ts';
 import { reportAndExit } from '../src/cli/report-error.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+import { routeProcessWarnings } from '../src/telemetry/process-warnings.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bereik = path.join(root, 'bin', 'bereik.js');
@@ -28,6 +30,10 @@ function developmentHmacKey(): string {
   }
   return readFileSync(file, 'utf8').trim();
 }
+
+// The processor runs in this process: its warnings go to its log, as with `bereik run`.
+const log = createLogger('bereik');
+routeProcessWarnings(log);
 
 try {
   console.log(
@@ -69,7 +75,11 @@ try {
   );
   if (backfill.status !== 0) throw new Error('the backfill simulation failed (see above)');
 
-  const running = await runProcessor({ configPath: configFile(undefined), fallbacks: localStackFallbacks });
+  const running = await runProcessor({
+    log,
+    configPath: configFile(undefined),
+    fallbacks: localStackFallbacks,
+  });
   await setScrapeTargets([`127.0.0.1:${running.config.http.port}`]).catch(() => undefined);
   const live = spawn(
     process.execPath,

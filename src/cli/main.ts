@@ -13,12 +13,17 @@ import { registerRunCommand } from './run-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStackCommands } from './stack-command.ts';
 import { reportAndExit } from './report-error.ts';
+import { printProcessWarnings } from '../telemetry/process-warnings.ts';
 
 // Output piped into `head` or `grep -m1` closes early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+// kafkajs's timer in the past (process-warnings.ts) is noise among what a command prints; `bereik
+// run` sends warnings to its log instead.
+printProcessWarnings();
 
 const program = new Command();
 program

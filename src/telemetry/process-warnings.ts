@@ -1,6 +1,8 @@
 /**
  * Node's process warnings, in the processor's log instead of bare text on stderr: the log is one
- * JSON object per line, and a log shipper parsing it would stumble over Node's own format.
+ * JSON object per line, and a log shipper parsing it would stumble over Node's own format. The
+ * commands that print for people (the simulator, the dead-letter replay) print them as Node does,
+ * without the known one below.
  *
  * One warning is known and harmless: kafkajs 2.2.4 asks for a timer of `throttledUntil - now`
  * before any throttle was seen, a large negative delay, which Node 24 reports as a
@@ -30,5 +32,19 @@ export function routeProcessWarnings(log: Logger): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
     logProcessWarning(log, warning);
+  });
+}
+
+/** How a command that prints for people shows a warning: as Node does, the known kafkajs one not at all. */
+export function printedWarning(warning: Error, pid = process.pid): string | undefined {
+  return isKafkajsNegativeTimeout(warning) ? undefined : `(node:${pid}) ${warning.name}: ${warning.message}`;
+}
+
+/** From now on the process's warnings are printed by `printedWarning` (Node's default printer is removed). */
+export function printProcessWarnings(print: (line: string) => void = console.warn): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    const line = printedWarning(warning);
+    if (line !== undefined) print(line);
   });
 }

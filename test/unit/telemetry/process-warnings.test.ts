@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isKafkajsNegativeTimeout, logProcessWarning } from '../../../src/telemetry/process-warnings.ts';
+import {
+  isKafkajsNegativeTimeout,
+  logProcessWarning,
+  printedWarning,
+} from '../../../src/telemetry/process-warnings.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
 
 /** A warning as Node builds it for setTimeout(fn, negative), with the stack kafkajs gives it. */
@@ -57,5 +61,26 @@ describe('process warnings in the log', () => {
         },
       },
     ]);
+  });
+});
+
+describe('process warnings printed for people', () => {
+  it('drops kafkajs asking for a timer in the past', () => {
+    const warning = negativeTimeoutWarning(
+      '    at RequestQueue.scheduleCheckPendingRequests (/app/node_modules/kafkajs/src/network/requestQueue/index.js:317:37)',
+    );
+    expect(printedWarning(warning, 42)).toBeUndefined();
+  });
+
+  it('prints any other warning as Node does, with the process id, name and message', () => {
+    const warning = new Error('Possible EventEmitter memory leak detected.');
+    warning.name = 'MaxListenersExceededWarning';
+    expect(printedWarning(warning, 42)).toBe(
+      '(node:42) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.',
+    );
+    const elsewhere = negativeTimeoutWarning('    at schedule (/app/dist/pipeline/retry.js:12:3)');
+    expect(printedWarning(elsewhere, 42)).toBe(
+      '(node:42) TimeoutNegativeWarning: -1796399198711 is a negative number.\nTimeout duration was set to 1.',
+    );
   });
 });
