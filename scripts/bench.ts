@@ -154,7 +154,7 @@ async function topicSize(topic: string): Promise<number> {
 }
 
 // 1. The backlogs. Reused when there and their schema id still names the switch's schema (the
-// local Apicurio keeps schemas in memory, so after a restart the ids may mean something else).
+// registry's data may have been deleted since, or the backlog made against another registry).
 async function backlogUsable(topic: string, size: number): Promise<boolean> {
   if ((await topicSize(topic)) < size) return false;
   const probe = kafka.consumer({ groupId: `bench-probe-${Date.now()}` });

@@ -2,8 +2,8 @@
  * The Schema Registry of the local stack: Apicurio Registry, whose Confluent-compatible API at
  * /apis/ccompat/v7 is what bereik and @kafkajs/confluent-schema-registry talk to. It runs from
  * the `all` assembly on Maven Central (io.apicurio:apicurio-registry-app, tar.gz, classifier
- * `all`: a runnable Quarkus application), with in-memory (H2) storage, no authentication and
- * HTTP on 127.0.0.1:18081.
+ * `all`: a runnable Quarkus application), with its schemas in an H2 database on disk
+ * (`.stack/data/schema-registry`), no authentication and HTTP on 127.0.0.1:18081.
  *
  * - Install: `mvn dependency:get` puts the archive into `.stack/downloads/m2`; it is unpacked into
  *   `.stack/installs/apicurio-registry-<version>`; a marker file written after a complete unpack
@@ -40,6 +40,7 @@ const localUrl = localUrls.schemaRegistry;
 const host = '127.0.0.1';
 const port = 18081;
 const startTimeoutMs = 90_000;
+const dataDir = stackPaths.data(name);
 
 /**
  * The registry's settings (system properties; as environment variables in a container, e.g.
@@ -48,10 +49,11 @@ const startTimeoutMs = 90_000;
 export const apicurioSettings: Readonly<Record<string, string>> = {
   'quarkus.http.host': host,
   'quarkus.http.port': String(port),
-  // In memory: every start is empty, which is what tests and local runs want.
+  // On disk beside Kafka's data: the schema ids in the messages Kafka keeps across a restart of
+  // the stack still name their schemas (Confluent's registry keeps its schemas in Kafka itself).
   'apicurio.storage.kind': 'sql',
   'apicurio.storage.sql.kind': 'h2',
-  'apicurio.datasource.url': 'jdbc:h2:mem:registry',
+  'apicurio.datasource.url': `jdbc:h2:file:${path.join(dataDir, 'registry')}`,
   'apicurio.datasource.jdbc.initial-size': '2',
   'apicurio.datasource.jdbc.min-size': '2',
   'apicurio.datasource.jdbc.max-size': '20',
@@ -195,6 +197,7 @@ async function start(): Promise<void> {
   await requireJava(name);
   const marker = await installOrRead();
   await assertPortFree(name, port, envVar);
+  await mkdir(dataDir, { recursive: true });
   const pid = startDetached({
     service: name,
     command: javaCommand(),
@@ -212,7 +215,7 @@ async function start(): Promise<void> {
   await waitUntilHealthy(name, isHealthy, {
     timeoutMs: startTimeoutMs,
     pid,
-    hint: `read ${logFile}; the registry keeps nothing on disk, so a restart (\`npm run stack:down && npm run stack:up\`) is safe`,
+    hint: `read ${logFile}; if its database is damaged, delete ${dataDir} (the local schemas only: messages already in Kafka then no longer decode, so delete ${stackPaths.data('kafka')} too) and run \`npm run stack:up\` again`,
   });
 }
 
@@ -230,7 +233,7 @@ async function describe(): Promise<string> {
   } catch {
     // keep the configured version
   }
-  return `Apicurio Registry ${version} (in memory, Confluent API at /apis/ccompat/v7)`;
+  return `Apicurio Registry ${version} (Confluent API at /apis/ccompat/v7), data in ${dataDir}`;
 }
 
 export const schemaRegistry: LocalService = {
