@@ -3,8 +3,9 @@
  * the flush's bookkeeping, with a store that acknowledges every write and keeps nothing (the
  * in-memory store of the tests, its writes dropped) in place of ClickHouse, and no Kafka. The
  * bench's traffic (two shipped gemeenten, 700 calls a weekday each, from 2025-01-01), encoded in
- * the wire format beforehand, is handed over in batches per partition as a consumer would. Prints messages per second of the handling alone, and how much of it was garbage
- * collection: the ceiling the processor's own work puts on the end-to-end rate.
+ * the wire format beforehand, is handed over in batches per partition as a consumer would. Prints
+ * messages per second of the handling alone, and how much of it was garbage collection: the
+ * ceiling the processor's own work puts on the end-to-end rate.
  *
  *   npx tsx scripts/on-node24.ts --processor --native scripts/bench-processor.ts [--messages 300000] [--rounds 3]
  *

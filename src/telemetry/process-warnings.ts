@@ -40,10 +40,15 @@ export function printedWarning(warning: Error, pid = process.pid): string | unde
   return isKafkajsNegativeTimeout(warning) ? undefined : `(node:${pid}) ${warning.name}: ${warning.message}`;
 }
 
-/** From now on the process's warnings are printed by `printedWarning` (Node's default printer is removed). */
+/**
+ * From now on the process's warnings are printed by `printedWarning` (Node's default printer is
+ * removed). `node --no-warnings` still silences them all, as it does Node's own printer: the
+ * 'warning' event fires either way.
+ */
 export function printProcessWarnings(print: (line: string) => void = console.warn): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
+    if ((process as { noProcessWarnings?: boolean }).noProcessWarnings === true) return;
     const line = printedWarning(warning);
     if (line !== undefined) print(line);
   });

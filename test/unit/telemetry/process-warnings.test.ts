@@ -3,6 +3,7 @@ import {
   isKafkajsNegativeTimeout,
   logProcessWarning,
   printedWarning,
+  printProcessWarnings,
 } from '../../../src/telemetry/process-warnings.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
 
@@ -82,5 +83,29 @@ describe('process warnings printed for people', () => {
     expect(printedWarning(elsewhere, 42)).toBe(
       '(node:42) TimeoutNegativeWarning: -1796399198711 is a negative number.\nTimeout duration was set to 1.',
     );
+  });
+
+  it('prints through the process, and not at all under node --no-warnings', () => {
+    const before = process.listeners('warning');
+    const flagged = process as { noProcessWarnings?: boolean | undefined };
+    const flagBefore = flagged.noProcessWarnings;
+    const printed: string[] = [];
+    try {
+      printProcessWarnings((line) => printed.push(line));
+      const warning = new Error('Possible EventEmitter memory leak detected.');
+      warning.name = 'MaxListenersExceededWarning';
+      flagged.noProcessWarnings = true;
+      process.emit('warning', warning);
+      expect(printed).toEqual([]);
+      flagged.noProcessWarnings = false;
+      process.emit('warning', warning);
+      expect(printed).toEqual([
+        `(node:${process.pid}) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.`,
+      ]);
+    } finally {
+      flagged.noProcessWarnings = flagBefore;
+      process.removeAllListeners('warning');
+      for (const listener of before) process.on('warning', listener);
+    }
   });
 });
